@@ -1,0 +1,52 @@
+# Every target sets itself up: a fresh machine needs only Python 3.11, pip and make.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+RAW    ?= data/raw
+OUT    ?= data/structured
+SHARED ?= ../shared
+
+.PHONY: setup ingest test lint bench accuracy diff report browser clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+ingest: $(STAMP)
+	$(PY) -m pipeline ingest $(RAW) --out $(OUT)
+
+# Debian's chromium for the tests that look at rendered pages (diff/review HTML); skipped quietly
+# where apt-get is not available, and those tests then skip with the reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium not installed: browser tests will be skipped"; }
+
+test: $(STAMP) browser
+	$(PY) -m ruff check pipeline tests scripts
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check pipeline tests scripts
+	$(PY) -m ruff format --check pipeline tests scripts
+	$(PY) -m mypy pipeline
+
+bench: $(STAMP)
+	$(PY) bench/bench.py
+
+accuracy: $(STAMP)
+	$(PY) scripts/accuracy.py --shared $(SHARED)
+
+diff: $(STAMP)
+	$(PY) -m pipeline diff $(A) $(B) $(if $(FORMAT),--format $(FORMAT))
+
+report: $(STAMP)
+	$(PY) -m pipeline report --data $(OUT)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info

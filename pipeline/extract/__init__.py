@@ -1,0 +1,50 @@
+"""Clause tree + text → facts. One module per fact kind; this module runs them in order.
+
+Metadata goes first because later extractors need what it finds: the
+notice's year and date resolve year-less dates, its city gives bare phone
+numbers their area code.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from pipeline import gazetteer
+from pipeline.extract.contacts import extract_contacts, extract_emails, extract_urls
+from pipeline.extract.context import Context
+from pipeline.extract.deadlines import extract_deadlines
+from pipeline.extract.fees import extract_fees
+from pipeline.extract.notice import _DATE_LINE, cited_documents, extract_meta
+from pipeline.extract.requirements import extract_requirements
+from pipeline.extract.service_years import extract_service_years
+from pipeline.segment import ClauseIndex
+from pipeline.types import Clause, Facts, NoticeMeta
+
+
+def extract(text: str, clauses: list[Clause], published: str | None = None) -> tuple[NoticeMeta, Facts, list[str]]:
+    """(notice metadata, facts, warnings) of one normalized notice."""
+    ctx = Context(text=text, clauses=clauses, index=ClauseIndex(clauses))
+    meta = extract_meta(ctx, published)
+    ctx.year, ctx.issue_date, ctx.city, ctx.province = meta.year, meta.issue_date, meta.city, meta.province
+    ctx.area_code = gazetteer.area_code(meta.city)
+    cited = cited_documents(ctx, list(meta.doc_numbers))
+    meta = NoticeMeta(**{**meta.__dict__, "cited_documents": tuple(cited)})
+    signature = {m.span(1) for m in regex.finditer(r"(?m)^[（(]?(\d{4}年\d{1,2}月\d{1,2}日)", text) if _DATE_LINE.match(_line_at(text, m.start()))}
+    facts = Facts(
+        service_years=extract_service_years(ctx),
+        requirements=extract_requirements(ctx),
+        deadlines=extract_deadlines(ctx, skip=signature),
+        fees=extract_fees(ctx),
+        contacts=extract_contacts(ctx, meta.issuers),
+        emails=extract_emails(text),
+        urls=extract_urls(text),
+    )
+    if ctx.area_code is None and any(c.phone and not c.phone.startswith(("0", "1")) for c in facts.contacts):
+        ctx.warn("a local phone number without area code, and the notice's city is unknown")
+    return meta, facts, ctx.warnings
+
+
+def _line_at(text: str, pos: int) -> str:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)].strip()

@@ -1,0 +1,60 @@
+"""What every extractor needs to know about the notice it reads.
+
+Built once per notice: the text, the clause index, and the notice's own
+reference date and place, so that year-less dates and bare phone numbers
+resolve against the notice, never against the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from pipeline.segment import ClauseIndex
+from pipeline.types import Clause, Evidence, Span
+
+# sentence ends; a clause's text is split at these before facts are read
+_SENTENCE_END = regex.compile(r"[。；;！!？?\n]")
+
+
+@dataclass
+class Context:
+    text: str
+    clauses: list[Clause]
+    index: ClauseIndex
+    year: int | None = None  # the evaluation year (年度)
+    issue_date: str | None = None
+    city: str | None = None
+    province: str | None = None
+    area_code: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def evidence(self, span: Span) -> Evidence:
+        """Provenance of a fact: the clause it falls in, its span, the sentence it was read from."""
+        start, end = span
+        clause = self.index.at(start)
+        s, e = self.sentence_bounds(start, end)
+        return Evidence(clause=clause.id if clause else "0", span=(s, e), text=self.text[s:e])
+
+    def sentence_bounds(self, start: int, end: int) -> Span:
+        """The sentence around [start, end): from the last sentence end before to the next one after."""
+        text = self.text
+        s = start
+        while s > 0 and not _SENTENCE_END.match(text[s - 1]):
+            s -= 1
+        m = _SENTENCE_END.search(text, end)
+        e = m.end() if m and text[m.start()] != "\n" else (m.start() if m else len(text))
+        while s < e and text[s].isspace():
+            s += 1
+        return s, max(e, end)
+
+    def reference_year(self) -> int | None:
+        """The year a date without one takes: the notice's signing year, else its evaluation year."""
+        if self.issue_date:
+            return int(self.issue_date[:4])
+        return self.year
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)

@@ -1,0 +1,135 @@
+"""Deadlines and date windows of the evaluation's process.
+
+Every dated step counts (applicants', employers', reviewers', the
+committee's); dates that only restate a years-of-service rule (即2019年底前取得),
+an age rule, a policy's effective date, an example or the signing date do not.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import regex
+
+from pipeline.extract.context import Context
+from pipeline.extract.dates import DateHit, day_after, find_dates, is_range_sep
+from pipeline.types import Deadline
+
+_CUTOFF_AFTER = regex.compile(r"\s*(?:以?前|之前)\s*(?:取得|获得|评聘|聘任|考取|毕业)")
+_EFFECTIVE_AFTER = regex.compile(r"\s*(?:起|开始)?\s*(?:施行|执行|实施|生效)")
+_START_AFTER = regex.compile(r"\s*(?:起|开始)(?!\s*(?:施行|执行|实施|生效|计算|算))")
+_NOT_PROCESS = regex.compile(r"退休|周岁|年龄|例如|又如|比如|出生|以来取得|发布于|施行|起算|开始计算|起计算")
+# a date relative to an abstract year (评审年度的12月31日, 下一自然年1月1日) is a rule, not a date
+_ABSTRACT_YEAR_BEFORE = regex.compile(r"(?:年度的?|自然年|当年|次年|每年)\s*$")
+_EVENT_DELIM = regex.compile(r"[，,；;。：:\n]")
+_EVENT_TRIM = regex.compile(
+    r"(?:的)?(?:时间|日期|期限)?(?:为|是)?(?:自|从|在|于|必须在|须在|需在|应在|要在|请于|必须于|须于|应于|定于|截至|截止到|截止至)?$"
+)
+_HOURS = regex.compile(
+    r"(?P<ampm>上午|下午|晚上)?\s*(?P<h1>\d{1,2})\s*[:：]\s*(?P<m1>\d{2})\s*(?:[—\-–~～至到]+\s*(?P<ampm2>上午|下午)?\s*(?P<h2>\d{1,2})\s*[:：]\s*(?P<m2>\d{2}))?"
+    r"|(?P<h3>\d{1,2})\s*[时点](?P<m3>\d{2})?分?\s*(?=前|之前|止)"
+)
+
+
+def _hhmm(h: int, m: int, pm: bool) -> str:
+    if pm and h < 12:
+        h += 12
+    return f"{h:02d}:{m:02d}"
+
+
+def _hours(text: str, start: int, end: int) -> tuple[str, ...]:
+    out = []
+    for m in _HOURS.finditer(text, start, end):
+        if m.group("h3"):
+            out.append(_hhmm(int(m.group("h3")), int(m.group("m3") or 0), False))
+            continue
+        pm = m.group("ampm") in {"下午", "晚上"}
+        a = _hhmm(int(m.group("h1")), int(m.group("m1")), pm)
+        if m.group("h2"):
+            pm2 = pm or m.group("ampm2") == "下午" or int(m.group("h2")) < int(m.group("h1"))
+            out.append(f"{a}-{_hhmm(int(m.group('h2')), int(m.group('m2')), pm2)}")
+        else:
+            out.append(a)
+    return tuple(dict.fromkeys(out))
+
+
+def _event(text: str, sent_start: int, win_start: int, win_end: int, sent_end: int) -> str:
+    before = text[sent_start:win_start]
+    piece = _EVENT_DELIM.split(before)[-1].strip(" （(")
+    piece = _EVENT_TRIM.sub("", piece).strip()
+    if len(piece) >= 2:
+        return piece[-30:]
+    after = text[win_end:sent_end]
+    after = regex.sub(r"^[\s（(]*(?:星期.|周.)?[)）]?\s*(?:\d{1,2}[:：时]\d{0,2}分?)?\s*(?:前|之前|止|截止|以前)?[，,]?", "", after)
+    piece = _EVENT_DELIM.split(after)[0].strip()
+    return piece[:30] if piece else "截止"
+
+
+def _resolve(hit: DateHit, ctx: Context, year_hint: int | None) -> str | None:
+    ref = hit.year or year_hint or ctx.reference_year()
+    value = hit.resolve(ref)
+    if value and hit.year is None and year_hint is None and hit.weekday is None and ctx.issue_date:
+        # a year-less date well before the notice was signed is next year's (a December notice's 1月15日)
+        issued = _dt.date.fromisoformat(ctx.issue_date)
+        if _dt.date.fromisoformat(value) < issued - _dt.timedelta(days=60):
+            value = hit.resolve(ref + 1)
+    return value
+
+
+def extract_deadlines(ctx: Context, skip: set[tuple[int, int]] | None = None) -> list[Deadline]:
+    """``skip``: spans already read as something else (the signing date line)."""
+    text = ctx.text
+    hits = [h for h in find_dates(text) if not skip or (h.start, h.end) not in skip]
+    out: list[Deadline] = []
+    i = 0
+    while i < len(hits):
+        a = hits[i]
+        b = None
+        end_pos = a.end
+        if i + 1 < len(hits) and is_range_sep(text, a.end, hits[i + 1].start):
+            b = hits[i + 1]
+            end_pos = b.end
+            i += 1
+        else:
+            d2 = day_after(text, a.end)
+            if d2 and a.month:
+                b = DateHit(d2.start(), d2.end(), a.year, a.month, int(d2.group("d2")), None)
+                end_pos = d2.end()
+        i += 1
+        s_start, s_end = ctx.sentence_bounds(a.start, end_pos)
+        sentence = text[s_start:s_end]
+        if _NOT_PROCESS.search(sentence):
+            continue
+        tail = text[end_pos : end_pos + 16]
+        if _CUTOFF_AFTER.match(tail) or _EFFECTIVE_AFTER.match(tail):
+            continue
+        if a.year is None and _ABSTRACT_YEAR_BEFORE.search(text[max(0, a.start - 6) : a.start]):
+            continue
+        if a.month is None and b is None and not regex.match(r"\s*(?:以?前|之前|截止)", tail):
+            continue  # a bare 2019年底 that is not a deadline of its own
+        # the first printed year in the sentence before this date dates the year-less ones
+        year_hint = a.year
+        if year_hint is None:
+            for h in find_dates(text, s_start, a.start):
+                if h.year:
+                    year_hint = h.year
+        first = _resolve(a, ctx, year_hint)
+        second = _resolve(b, ctx, a.year or year_hint) if b else None
+        if first is None:
+            ctx.warn(f"date without a year and no year in the notice: {text[a.start:end_pos]}")
+            continue
+        if b is not None:
+            start, end = first, second
+        elif _START_AFTER.match(tail):
+            start, end = first, None
+        else:
+            start, end = None, first
+        event = _event(text, s_start, a.start, end_pos, s_end)
+        hours = _hours(text, end_pos, min(s_end + 40, len(text), _next_date(hits, i, len(text))))
+        ev = ctx.evidence((a.start, end_pos))
+        out.append(Deadline(ev, event, start, end, hours))
+    return out
+
+
+def _next_date(hits: list[DateHit], i: int, default: int) -> int:
+    return hits[i].start if i < len(hits) else default

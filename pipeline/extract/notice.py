@@ -1,0 +1,239 @@
+"""The notice's own metadata: title, 文号, issuers, date, place, year, series, levels, specialties, citations.
+
+Official documents put these in fixed places — masthead and 文号 above the
+title, the signature and date at the end, cited documents as 《title》（文号）
+— so each is read from its place first and from the running text only as a
+fallback.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from pipeline import gazetteer, lexicon
+from pipeline.extract.context import Context
+from pipeline.extract.dates import iso
+from pipeline.types import CitedDocument, Clause, NoticeMeta
+
+# a document number: issuer abbreviation, year in any bracket, serial, 号; or a ministry order 令第N号
+DOC_NUMBER = regex.compile(
+    r"(?:[\p{Han}]{1,16}?[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号)"
+    r"|(?:[\p{Han}]{2,16}令第\s*\d{1,4}\s*号)"
+)
+_CITATION = regex.compile(
+    r"《(?P<title>[^《》\n]{2,120}?)》\s*[（(](?P<number>[^（）()\n]{0,24}?(?:[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号|令第\s*\d{1,4}\s*号))"
+)
+_TITLE_LINE = regex.compile(
+    r"^(?:[^\n]{0,40}?)(?:关于|转发)[^\n]{4,120}?(?:通知|通告|公告|意见|办法|方案|安排|细则|规定|函|条件|要求|说明)$"
+)
+_TITLE_PREFIX = regex.compile(r"^(?:第[一二三四五六七八九十\d]+篇[:：]\s*|附件\s*\d*\s*)")
+_TITLE_FALLBACK = regex.compile(r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|要求|说明)[!！]?$")
+_ORG_SUFFIX = regex.compile(
+    r"(?:局|厅|办公室|委员会|人民政府|政府|办|委|中心|协会|学会|领导小组|集团|公司|部|院|所|处|科)$"
+)
+_DATE_LINE = regex.compile(r"^[（(]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:印发|印|发布|签发)?[）)]?$")
+_YEAR_OF = regex.compile(r"((?:19|20)\d{2})\s*年度")
+_YEAR_PLAIN = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
+_SPECIALTY = regex.compile(r"(?:系列|年度|全市|全省|全区)(?P<spec>[^\n系列年度]{1,40}?)(?:工程)?专业(?:技术)?(?:职称|正高级|高级|中级|初级|副高级|技术资格|评审|工程师)")
+
+
+def _squash(s: str) -> str:
+    return regex.sub(r"\s+", "", s)
+
+
+def _head_lines(text: str, clauses: list[Clause]) -> list[tuple[int, str]]:
+    """Lines of the part before the first numbered clause (or the first 12 lines)."""
+    end = len(text)
+    for c in clauses:
+        if c.label is not None:
+            end = c.span[0]
+            break
+    out = []
+    for m in regex.finditer(r"[^\n]+", text[:end]):
+        out.append((m.start(), m.group(0).strip()))
+        if len(out) >= 40:
+            break
+    if not out:
+        out = [(m.start(), m.group(0).strip()) for m in regex.finditer(r"[^\n]+", text[: min(len(text), 400)])][:6]
+    return out
+
+
+def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int, int] | None]:
+    for start, line in head:
+        if len(line) <= 140 and _TITLE_LINE.match(line):
+            return _squash(line), (start, start + len(line))
+    for k, (start, line) in enumerate(head[:8]):
+        line = _TITLE_PREFIX.sub("", line)
+        if _TITLE_FALLBACK.match(line) and (k == 0 or not regex.search(r"[:：]", line)):
+            return _squash(line.rstrip("!！")), (start, start + len(line))
+    return None, None
+
+
+def doc_numbers(head: list[tuple[int, str]]) -> list[str]:
+    """The notice's own 文号: a masthead line that is only a document number."""
+    out = []
+    for _, line in head:
+        m = DOC_NUMBER.fullmatch(line.replace(" ", ""))
+        if m and "令第" not in line:
+            out.append(m.group(0))
+    return list(dict.fromkeys(out))
+
+
+def _orgs_in(line: str) -> list[str]:
+    parts = [p for p in regex.split(r"[\s　]+", line) if p]
+    orgs = [p for p in parts if 4 <= len(p) <= 40 and _ORG_SUFFIX.search(p) and not regex.search(r"[，。；：:,]", p)]
+    return orgs if len(orgs) == len(parts) else []
+
+
+def issuers(head: list[tuple[int, str]], closing: Clause | None) -> list[str]:
+    out: list[str] = []
+    for _, line in head:
+        if _TITLE_LINE.match(line):
+            break
+        out.extend(_orgs_in(line))
+    if not out and closing is not None:
+        for line in closing.text.split("\n"):
+            line = line.strip()
+            if _DATE_LINE.match(line) or not line:
+                continue
+            if regex.match(r"^(?:抄报|抄送|公开|附件|联系|电话|邮箱|地址)", line):
+                continue
+            out.extend(_orgs_in(line))
+    return list(dict.fromkeys(out))
+
+
+def issue_date(text: str, closing: Clause | None) -> str | None:
+    """The signing date: the last line that is only a date, in the closing block or the last lines."""
+    region = closing.text if closing is not None else text[-300:]
+    found = None
+    for line in region.split("\n"):
+        m = _DATE_LINE.match(line.strip())
+        if m:
+            found = iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return found
+
+
+_YEAR_OF_EVALUATION = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)[^。；\n]{0,12}?(?:职称|评审|申报)")
+
+
+def year(text: str, title_text: str | None, signed: str | None) -> int | None:
+    """The evaluation year: 2024年度 in the title or opening, else a year next to 职称/评审, else the signing year."""
+    for source in (title_text or "", text[:1500]):
+        m = _YEAR_OF.search(source)
+        if m:
+            return int(m.group(1))
+    if title_text:
+        m = _YEAR_PLAIN.search(title_text)
+        if m:
+            return int(m.group(1))
+    m = _YEAR_OF_EVALUATION.search(text[:3000])
+    if m:
+        return int(m.group(1))
+    return int(signed[:4]) if signed else None
+
+
+def place(text: str, title_text: str | None, issuer_names: list[str], numbers: list[str]) -> tuple[str | None, str | None]:
+    """(province, city): the issuers decide, then the title, then the opening of the text."""
+    g = gazetteer.gazetteer()
+    for source in ("\n".join(issuer_names), title_text or "", text[:600]):
+        found = gazetteer.find_places(source)
+        cities = [n for n, _ in found if n in g.city_province]
+        provinces = [n for n, _ in found if n in g.provinces]
+        if cities:
+            city = cities[0]
+            return g.city_province[city], city
+        if provinces:
+            prov = provinces[0]
+            return prov, None
+    return None, None
+
+
+def series(text: str, title_text: str | None) -> str | None:
+    names = lexicon.load("notice")["series"]
+    for source in (title_text or "", text[:3000]):
+        m = regex.search(r"([\p{Han}]{1,6})系列", source)
+        if m:
+            for name in names:
+                if m.group(0).endswith(name):
+                    return name
+    # a title that names only the level: 高级工程师 → 工程系列
+    for level, name in lexicon.load("notice")["level_series"].items():
+        if title_text and level in title_text:
+            return name
+    return None
+
+
+def levels(text: str, title_text: str | None) -> list[str]:
+    words = sorted(lexicon.load("notice")["levels"], key=len, reverse=True)
+    pattern = regex.compile("|".join(regex.escape(w) for w in words))
+    for source in (title_text or "",):
+        found = []
+        for m in pattern.finditer(source):
+            found.append(m.group(0))
+        if found:
+            return list(dict.fromkeys(found))
+    return []
+
+
+def specialties(title_text: str | None) -> list[str]:
+    if not title_text:
+        return []
+    m = _SPECIALTY.search(title_text)
+    if not m:
+        return []
+    spec = m.group("spec").strip("、， ")
+    spec = regex.sub(r"^(?:全市|全省|全区|工程系列|[\p{Han}]{1,4}系列)", "", spec)
+    spec = regex.sub(r"^\d{4}年度?", "", spec)
+    if not spec:
+        return []
+    parts = regex.split(r"、(?![^（(]*[）)])", spec)
+    return [p for p in (x.strip() for x in parts) if p]
+
+
+def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
+    text = ctx.text
+    out: list[CitedDocument] = []
+    seen: set[str] = set()
+    own_keys = {_squash(n) for n in own}
+    for m in _CITATION.finditer(text):
+        number = _squash(m.group("number"))
+        number = regex.sub(r"^(?:文件|以下简称)", "", number)
+        if number in seen or number in own_keys:
+            continue
+        seen.add(number)
+        out.append(CitedDocument(ctx.evidence(m.span()), number, _squash(m.group("title"))))
+    for m in DOC_NUMBER.finditer(text):
+        number = _squash(m.group(0))
+        number = regex.sub(r"^(?:根据|按照|依据|参照|执行|详见|见|和|及|与|的|省|市)+", "", number)
+        if len(number) < 6 or number in seen or number in own_keys or any(number.endswith(s) or s.endswith(number) for s in seen):
+            continue
+        seen.add(number)
+        out.append(CitedDocument(ctx.evidence(m.span()), number, None))
+    out.sort(key=lambda c: c.evidence.span[0])
+    return out
+
+
+def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
+    text = ctx.text
+    head = _head_lines(text, ctx.clauses)
+    closing = next((c for c in ctx.clauses if c.id == "end"), None)
+    t, tspan = title(text, head)
+    nums = doc_numbers(head)
+    iss = issuers(head, closing)
+    date = issue_date(text, closing) or published
+    yr = year(text, t, date)
+    prov, city = place(text, t, iss, nums)
+    return NoticeMeta(
+        title=t,
+        doc_numbers=tuple(nums),
+        issuers=tuple(iss),
+        issue_date=date,
+        province=prov,
+        city=city,
+        year=yr,
+        series=series(text, t),
+        levels=tuple(levels(text, t)),
+        specialties=tuple(specialties(t)),
+        cited_documents=(),
+        title_span=tspan,
+    )

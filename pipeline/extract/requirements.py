@@ -1,0 +1,163 @@
+"""Counted thresholds: 发明专利1项以上, 论文3篇以上, 考核合格不低于5次.
+
+Only printed counts make an entry. Each count is read with the phrase around
+it (bounded by ，；。 and 或): the achievement words of the phrase decide the
+kind (``lexicon/requirements.toml``, first listed wins), the level words the
+level, and the clause headings above it the group.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from pipeline import lexicon
+from pipeline.extract.context import Context
+from pipeline.extract.numbers import NUMBER, parse_number, scaled
+from pipeline.types import Clause, Requirement
+
+_COUNT = regex.compile(
+    rf"(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*(?P<n>{NUMBER})\s*(?P<unit>项|篇|部|次|门|件|本|个(?=项目|课题))\s*(?P<up>及以上|以上|或以上)?"
+)
+# before the number: a range (1-8项), a substitution (可替代1篇), an ordinal (第1)
+_NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提交|提供)\s*$")
+_PHRASE_DELIM = regex.compile(r"[，,；;。：:\n]")
+_WORDS = regex.compile(rf"(?P<n>{NUMBER})\s*万\s*字|(?P<n2>\d+)\s*字")
+_AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
+_RANK = regex.compile(r"(?:排名|排序|排)?前\s*(?P<n>\d{1,2})\s*(?:名|位)?")
+_VERB_BEFORE = regex.compile(r"(?:出版|发表|获得|获|完成|主持|参加|参与|编制|撰写|取得|承担)\s*过?\s*$")
+_LIST_SEP = regex.compile(r"、|或|和|及")
+_GROUP_EXCEPTIONAL = regex.compile(r"破格")
+
+
+@functools.cache
+def _kinds() -> tuple[tuple[str, str | None, regex.Pattern[str]], ...]:
+    return tuple((k["kind"], k.get("subtype"), regex.compile(k["pattern"])) for k in lexicon.load("requirements")["kind"])
+
+
+@functools.cache
+def _levels() -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    return tuple((lv["level"], regex.compile(lv["pattern"])) for lv in lexicon.load("requirements")["level"])
+
+
+@functools.cache
+def _core() -> regex.Pattern[str]:
+    return regex.compile(lexicon.load("requirements")["paper"]["core"])
+
+
+def _phrase(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The words that go with one count: back to a delimiter or the previous count, on to the next."""
+    a = start
+    while a > lo and not _PHRASE_DELIM.match(text, a - 1):
+        a -= 1
+    prev = [m for m in _COUNT.finditer(text, a, start) if m.end() <= start]
+    if prev:
+        a = prev[-1].end()
+    b = end
+    while b < hi and not _PHRASE_DELIM.match(text, b):
+        b += 1
+    nxt = _COUNT.search(text, end, b)
+    if nxt:
+        b = nxt.start()
+    return a, b
+
+
+def _kind(phrase: str, unit: str, sentence: str) -> tuple[str, str | None] | None:
+    if unit == "次":
+        return ("assessment", None) if regex.search(r"考核|优秀|合格", phrase + sentence) else None
+    if unit == "门":
+        return "course", None
+    for kind, subtype, pattern in _kinds():
+        if pattern.search(phrase):
+            if kind == "report" and unit == "篇" and "论文" in phrase:
+                continue
+            return kind, subtype
+    return None
+
+
+def _group(ctx: Context, clause: Clause | None) -> str | None:
+    if clause is None:
+        return None
+    chain = ctx.index.ancestors(clause)
+    for c in chain:
+        own = (c.heading or "") + c.text[:120]
+        if _GROUP_EXCEPTIONAL.search(own):
+            return "破格"
+    for c in chain:
+        if c.heading:
+            return c.heading
+    return None
+
+
+def extract_requirements(ctx: Context) -> list[Requirement]:
+    text = ctx.text
+    out: list[Requirement] = []
+    for sm in regex.finditer(r"[^。；;\n]+", text):
+        s_lo, s_hi = sm.span()
+        sentence = sm.group(0)
+        for m in _COUNT.finditer(text, s_lo, s_hi):
+            before = text[max(s_lo, m.start() - 4) : m.start()]
+            if _NOT_COUNT_BEFORE.search(before) and not m.group("pre"):
+                continue
+            after = text[m.end() : m.end() + 2]
+            if after.startswith("的") and m.group("up"):
+                continue  # 学术论文3篇以上的不再… : a condition, not a demand
+            n = parse_number(m.group("n"))
+            if n is None or n <= 0 or n > 100:
+                continue
+            a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi)
+            phrase = text[a:b]
+            unit = m.group("unit")[0]
+            kind = _kind(phrase, unit, sentence)
+            if kind is None:
+                continue
+            if not m.group("up") and not m.group("pre"):
+                # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部)
+                lead = text[max(s_lo, m.start() - 8) : m.start()]
+                if not (_VERB_BEFORE.search(lead) or any(p.search(lead) for _, _, p in _kinds())):
+                    continue
+            kinds = [kind]
+            if not _kind(text[a : m.start()], unit, ""):
+                # 2项以上新型实用专利、外观设计专利或软件著作权: one entry per listed kind
+                listed = [_kind(part, unit, "") for part in _LIST_SEP.split(text[m.end() : b])]
+                kinds = list(dict.fromkeys(k for k in listed if k)) or [kind]
+            for kind in kinds:
+                out.append(_requirement(ctx, m, kind, phrase, s_hi))
+    return out
+
+
+def _requirement(ctx: Context, m: regex.Match[str], kind: tuple[str, str | None], phrase: str, s_hi: int) -> Requirement:
+    """One entry for a count ``m`` of ``kind``, with the amounts and ranks printed after it."""
+    text = ctx.text
+    subtype = kind[1]
+    if kind[0] == "paper":
+        subtype = "core" if _core().search(phrase) else "general"
+    words = _WORDS.search(text, m.end(), s_hi)
+    amount = _AMOUNT.search(text, m.end(), s_hi)
+    rank = _RANK.search(text, m.end(), min(s_hi, m.end() + 16))
+    return Requirement(
+        evidence=ctx.evidence(m.span()),
+        kind=kind[0],
+        subtype=subtype,
+        min_count=parse_number(m.group("n")) or 0,
+        unit=m.group("unit")[0],
+        level=_level(phrase),
+        group=_group(ctx, ctx.index.at(m.start())),
+        min_words=_words(words) if words and kind[0] in {"book", "paper", "report"} else None,
+        min_amount_cny=scaled(parse_number(amount.group("n")) or 0, amount.group("scale")) if amount else None,
+        rank_max=int(rank.group("n")) if rank else None,
+    )
+
+
+def _level(phrase: str) -> str | None:
+    """The first level word of the phrase by position: 省级以上…、国家… is provincial."""
+    found = [(m.start(), lv) for lv, p in _levels() for m in [p.search(phrase)] if m]
+    return min(found)[1] if found else None
+
+
+def _words(m: regex.Match[str]) -> int | None:
+    if m.group("n"):
+        v = parse_number(m.group("n"))
+        return scaled(v, "万") if v is not None else None
+    return int(m.group("n2"))

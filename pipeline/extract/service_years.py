@@ -1,0 +1,192 @@
+"""Years of service required, per degree: 任工程师满5年, 从事专技工作13年以上, 担任中级职务7年以上.
+
+A clause is read sentence piece by piece (split at ；。 and line ends): every
+``满N年`` / ``N年以上`` in a piece is one rule, and the degrees named before it
+in the piece (or, in a flattened table, in the row's previous cells) are the
+degrees it applies to — one entry per degree.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from pipeline import lexicon
+from pipeline.extract.context import Context
+from pipeline.extract.dates import find_dates
+from pipeline.extract.numbers import NUMBER, parse_number
+from pipeline.types import Clause, ServiceYears
+
+_YEARS = regex.compile(
+    rf"(?P<man>满|已满|累计满|达到)?\s*(?P<n>{NUMBER})\s*(?:个)?\s*(?:周)?年(?!度|内|以内|以来|底|末|级|月|龄|\d)\s*(?P<up>及以上|以上|或以上|\(含\)|（含）)?"
+)
+# words right before the number that make it something other than a tenure rule
+_NOT_TENURE_BEFORE = regex.compile(r"(?:近|提前|破格|每|前|连续|最近|学制|期限为|不超过|超过|延长|推迟|间隔|第|后|再|已有|限)\s*$")
+_PIECE = regex.compile(r"[^；;。\n]+")
+_ADVANCE = regex.compile(rf"提前\s*(?P<n>{NUMBER})\s*年")
+_TITLE_CUE = regex.compile(r"职称后|职务后|资格后|任(?:现职|[^，,；;]{0,8}?(?:工程师|职务|职称|师|级))|聘任|受聘|担任[^，,]{0,10}(?:职务|师)|中级|助理|员级|副高|正高|高级工程师|技术员")
+_SKILL_CUE = regex.compile(r"技师|高级工|技能等级|职业资格证书|职业技能")
+_POST_CUE = regex.compile(r"科级|处级|负责人|岗位工作|任职务")
+_ROUTE_CUES = (
+    ("exceptional", regex.compile(r"破格")),
+    ("relaxation", regex.compile(r"放宽")),
+    ("green_channel", regex.compile(r"绿色通道")),
+    ("transfer", regex.compile(r"机关|跨系列|转评|流动到|转岗")),
+    ("high_skill", regex.compile(r"高技能|技能人才|技师")),
+)
+_CELL_MAX = 30
+
+
+@functools.cache
+def _degree_patterns() -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    return tuple((d["key"], regex.compile(d["pattern"])) for d in lexicon.load("degrees")["degree"])
+
+
+def degrees_in(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """Degrees named in text[start:end], in order of appearance, each once."""
+    taken = [False] * (end - start)
+    found: list[tuple[str, int]] = []
+    for key, pattern in _degree_patterns():
+        for m in pattern.finditer(text, start, end):
+            a, b = m.start() - start, m.end() - start
+            if any(taken[a:b]):
+                continue
+            for k in range(a, b):
+                taken[k] = True
+            found.append((key, m.start()))
+    found.sort(key=lambda x: x[1])
+    out: list[tuple[str, int]] = []
+    seen = set()
+    for key, pos in found:
+        if key not in seen:
+            seen.add(key)
+            out.append((key, pos))
+    return out
+
+
+def _basis(text: str, piece_start: int, pos: int) -> str:
+    seg_start = max(text.rfind("，", piece_start, pos), text.rfind(",", piece_start, pos)) + 1 or piece_start
+    seg_start = max(seg_start, piece_start)
+    segment = text[seg_start:pos]
+    before = text[piece_start:seg_start]
+    prev_seg = regex.split(r"[，,]", before.rstrip("，,"))[-1] if before else ""
+    if prev_seg.endswith("后"):
+        segment = prev_seg + segment
+    if _SKILL_CUE.search(segment):
+        return "skill_level"
+    if _POST_CUE.search(segment):
+        return "post"
+    if _TITLE_CUE.search(segment):
+        return "title"
+    return "work"
+
+
+def _route(ctx: Context, clause: Clause | None, piece: str) -> str:
+    chain = ctx.index.ancestors(clause) if clause else []
+    for route, cue in _ROUTE_CUES:
+        if cue.search(piece):
+            return route
+    for c in chain[1:]:
+        head = (c.heading or "") + c.text[:80]
+        for route, cue in _ROUTE_CUES:
+            if cue.search(head):
+                return route
+    return "regular"
+
+
+def _row_degrees(text: str, piece_start: int) -> list[tuple[str, int]]:
+    """Degrees in the previous cells of a table flattened one cell per line."""
+    pos = piece_start
+    for _ in range(2):
+        prev_end = text.rfind("\n", 0, pos)
+        if prev_end <= 0:
+            return []
+        line_start = text.rfind("\n", 0, prev_end) + 1
+        line = text[line_start:prev_end].strip()
+        pos = line_start
+        if not line:
+            # blank separator line between cells
+            prev_end2 = text.rfind("\n", 0, line_start - 1) if line_start > 0 else -1
+            if prev_end2 < 0:
+                return []
+            continue
+        if len(line) > _CELL_MAX or _YEARS.search(line) and regex.search(r"满|以上", line):
+            return []
+        found = degrees_in(text, line_start, prev_end)
+        if found:
+            return found
+    return []
+
+
+def extract_service_years(ctx: Context) -> list[ServiceYears]:
+    text = ctx.text
+    out: list[ServiceYears] = []
+    for pm in _PIECE.finditer(text):
+        piece_start, piece_end = pm.span()
+        piece = pm.group(0)
+        matches = [
+            m
+            for m in _YEARS.finditer(text, piece_start, piece_end)
+            if (m.group("man") or m.group("up"))
+            and not _NOT_TENURE_BEFORE.search(text[max(piece_start, m.start() - 6) : m.start()])
+            and (parse_number(m.group("n")) or 0) <= 60
+        ]
+        if not matches:
+            continue
+        clause = ctx.index.at(piece_start)
+        route = _route(ctx, clause, piece)
+        prev_end = piece_start
+        for m in matches:
+            years = parse_number(m.group("n"))
+            if years is None or years <= 0:
+                continue
+            own = degrees_in(text, prev_end, m.start())
+            shared = own or degrees_in(text, piece_start, m.start())
+            if not shared:
+                shared = [d for d in degrees_in(text, m.end(), piece_end) if not _in_advance_note(text, d[1], piece_end)]
+            if not shared and len(piece.strip()) <= _CELL_MAX:
+                shared = _row_degrees(text, piece_start)
+            cutoff = _cutoff(ctx, m.end(), piece_end)
+            basis = _basis(text, piece_start, m.start())
+            ev = ctx.evidence(m.span())
+            for degree in [d for d, _ in shared] or [None]:
+                out.append(ServiceYears(ev, years, degree, basis, route, cutoff))
+            prev_end = m.end()
+        out.extend(_advanced(ctx, text, piece_start, piece_end, matches, route))
+    return out
+
+
+def _in_advance_note(text: str, pos: int, piece_end: int) -> bool:
+    return bool(_ADVANCE.search(text, pos, min(piece_end, pos + 40)))
+
+
+def _advanced(ctx: Context, text: str, start: int, end: int, matches: list[regex.Match[str]], route: str) -> list[ServiceYears]:
+    """可提前N年: a shorter minimum for the degree the note names, unless the text states it (即…满4年)."""
+    out = []
+    for adv in _ADVANCE.finditer(text, start, end):
+        base = [m for m in matches if m.end() <= adv.start()]
+        later = [m for m in matches if m.start() >= adv.end()]
+        if not base or later:
+            continue
+        n = parse_number(adv.group("n"))
+        years = parse_number(base[-1].group("n"))
+        if n is None or years is None or years - n <= 0:
+            continue
+        named = degrees_in(text, base[-1].end(), adv.end())
+        if not named:
+            continue
+        basis = _basis(text, start, base[-1].start())
+        ev = ctx.evidence(adv.span())
+        for degree, _ in named:
+            out.append(ServiceYears(ev, years - n, degree, basis, route, None, f"可提前{adv.group('n')}年申报"))
+    return out
+
+
+def _cutoff(ctx: Context, pos: int, end: int) -> str | None:
+    """即2019年底前取得: the date by which the years must be complete."""
+    for hit in find_dates(ctx.text, pos, min(end, pos + 30)):
+        after = ctx.text[hit.end : hit.end + 8]
+        if regex.match(r"\s*(?:以?前|之前)", after):
+            return hit.resolve(hit.year or ctx.reference_year())
+    return None

@@ -1,0 +1,105 @@
+"""Province and city names, and the telephone area code of each city.
+
+Names come from cpca's administrative-division table (the CSV inside its
+wheel; read directly, because importing cpca itself pulls in pandas and costs
+a third of a second). Area codes come from libphonenumber's Chinese geocoding
+data (``phonenumbers``), which maps ``86`` + area code to ``省市`` names; it is
+extracted once into ``lexicon/area_codes.tsv`` by ``scripts/area_codes.py``
+because importing that data takes half a second (a test keeps the file in step).
+Both are loaded on first use and cached.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+from importlib import resources
+
+import re
+
+import regex
+
+_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "自治州", "地区", "省", "市", "盟")
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    provinces: frozenset[str]
+    city_province: dict[str, str]  # 忻州市 -> 山西省
+    pattern: re.Pattern[str]  # any full province or city name
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    raw = resources.files("cpca").joinpath("resources/adcodes.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    by_code = {r["adcode"]: r["name"] for r in rows}
+    provinces: set[str] = set()
+    city_province: dict[str, str] = {}
+    for code, name in by_code.items():
+        if code.endswith("0000000000"):
+            provinces.add(name)
+        elif code.endswith("00000000") and name not in {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}:
+            prov = by_code.get(code[:2] + "0000000000")
+            if prov:
+                city_province[name] = prov
+    names = sorted(provinces | set(city_province), key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(n) for n in names))  # re compiles this 20x faster than regex
+    return Gazetteer(frozenset(provinces), city_province, pattern)
+
+
+def short_name(name: str) -> str:
+    """忻州市 → 忻州, 广西壮族自治区 → 广西."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+def find_places(text: str) -> list[tuple[str, int]]:
+    """Full province and city names in ``text`` with their offsets, in order."""
+    return [(m.group(0), m.start()) for m in gazetteer().pattern.finditer(text)]
+
+
+@functools.cache
+def _area_codes() -> dict[str, str]:
+    """城市名 → 区号, from ``lexicon/area_codes.tsv`` (generated from libphonenumber by scripts/)."""
+    data = resources.files("pipeline.lexicon").joinpath("area_codes.tsv").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for line in data.splitlines():
+        if line and not line.startswith("#"):
+            place, code = line.split("\t")
+            out.setdefault(place, code)
+    return out
+
+
+def area_codes_from_phonenumbers() -> dict[str, str]:
+    """The table as libphonenumber has it: zh geocoding prefixes of fixed lines (86 + 2-4 digits)."""
+    from phonenumbers.geodata import GEOCODE_DATA
+
+    out: dict[str, str] = {}
+    for prefix, names in sorted(GEOCODE_DATA.items()):
+        if not prefix.startswith("86") or not 4 <= len(prefix) <= 6 or (prefix[2] == "1" and prefix != "8610"):
+            continue
+        zh = names.get("zh") if isinstance(names, dict) else None
+        if not zh:
+            continue
+        code = "0" + prefix[2:]
+        m = regex.search(r"(?:省|自治区)(.+)$", zh)
+        out.setdefault(m.group(1) if m else zh, code)
+    return out
+
+
+def area_code(city: str | None) -> str | None:
+    """The fixed-line area code of a city (忻州市 → 0350), or None when unknown."""
+    if not city:
+        return None
+    codes = _area_codes()
+    if city in codes:
+        return codes[city]
+    for place, code in codes.items():
+        if place.endswith(city) or city.endswith(place):
+            return code
+    return None

@@ -1,0 +1,125 @@
+"""Files → ``LoadedDocument``, dispatched on the file's real type (its first bytes), not its suffix.
+
+A ``.pdf`` that is really a zip archive is refused as an archive; a ``.txt``
+that is really a PNG takes the image path. The size is checked before a byte
+is read, so a huge file is refused without filling memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from pathlib import Path
+
+from pipeline.errors import EmptyInput, IngestError, TooLarge, UnreadableInput, UnsupportedFormat
+from pipeline.types import LoadedDocument
+
+MAX_BYTES = 50 * 1024 * 1024
+
+# magic prefix -> format key
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF87a", "image"),
+    (b"GIF89a", "image"),
+    (b"II*\x00", "image"),
+    (b"MM\x00*", "image"),
+    (b"BM", "image"),
+    (b"PK\x03\x04", "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+    (b"\x7fELF", "program"),
+    (b"MZ", "program"),
+    (b"\x1f\x8b", "archive"),
+    (b"Rar!", "archive"),
+    (b"7z\xbc\xaf\x27\x1c", "archive"),
+    (b"BZh", "archive"),
+    (b"\xfd7zXZ\x00", "archive"),
+    (b"{\\rtf", "rtf"),
+)
+
+# format key -> module in this package that reads it (imported only when needed)
+_LOADERS = {
+    "text": "pipeline.load.text",
+    "pdf": "pipeline.load.pdf",
+    "image": "pipeline.load.image",
+    "docx": "pipeline.load.docx",
+    "ole": "pipeline.load.office",
+    "rtf": "pipeline.load.office",
+    "html": "pipeline.load.html",
+}
+
+_REFUSED = {
+    "program": "an executable program, not a notice",
+    "archive": "a compressed archive, not a notice (unpack it first)",
+}
+
+
+def sniff(head: bytes, suffix: str) -> str:
+    """The format key of a file from its first bytes (and, for text, its suffix)."""
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            if kind == "image" and magic == b"BM" and suffix not in {".bmp"}:
+                continue  # "BM" also starts ordinary text
+            if kind == "program" and magic == b"MZ" and suffix in {".txt", ".md", ".html", ".htm"}:
+                continue
+            return kind
+    probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or (suffix in {".html", ".htm"} and probe[:1] == b"<"):
+        return "html"
+    return "text"
+
+
+def _zip_kind(data: bytes) -> str:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+    except zipfile.BadZipFile:
+        return "damaged"
+    if "word/document.xml" in names:
+        return "docx"
+    return "archive"
+
+
+def load(path: str | Path) -> LoadedDocument:
+    """Read one file into a ``LoadedDocument``; every failure is an ``IngestError`` naming the file."""
+    p = Path(path)
+    shown = str(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise UnsupportedFormat("is a folder, not a file", shown)
+    except FileNotFoundError:
+        raise UnreadableInput("no such file", shown) from None
+    except PermissionError:
+        raise UnreadableInput("permission denied", shown) from None
+    if size > MAX_BYTES:
+        raise TooLarge(f"file is {size / 1048576:.0f} MB, larger than any notice (limit {MAX_BYTES // 1048576} MB)", shown)
+    if size == 0:
+        raise EmptyInput("empty file", shown)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(f"cannot read file ({exc.strerror})", shown) from None
+    kind = sniff(data[:64], p.suffix.lower())
+    if kind == "zip":
+        kind = _zip_kind(data)
+        if kind == "damaged":
+            raise UnreadableInput("damaged zip/docx file", shown)
+    if kind in _REFUSED:
+        raise UnsupportedFormat(_REFUSED[kind], shown)
+    if kind not in _LOADERS:
+        raise UnsupportedFormat(f"unsupported file type ({kind})", shown)
+    module = importlib.import_module(_LOADERS[kind])
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        doc: LoadedDocument = module.read(data, path=shown, sha256=sha, suffix=p.suffix.lower())
+    except IngestError as exc:
+        exc.path = exc.path or shown
+        raise
+    if not doc.raw_text.strip():
+        raise EmptyInput("no text in file", shown)
+    return doc

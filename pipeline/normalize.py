@@ -1,0 +1,324 @@
+"""Raw text → clean text, keeping for every character the raw offset it came from.
+
+Notices arrive with what PDFs, web pages and OCR do to text: full-width digits,
+traditional characters, pinyin glosses (``業(yè)``), markdown markup, page
+numbers, sentences broken over page breaks, stray spaces inside numbers. Every
+extractor downstream is simpler when it sees one clean form, and every fact can
+still point back to the raw bytes through the offset map.
+
+Each pass is a small named function over a ``_Mapped`` text; passes either
+delete characters or replace them one for one, so offsets stay exact.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import regex
+
+from pipeline import lexicon
+from pipeline.types import NormalizedText
+
+
+@dataclass
+class _Mapped:
+    text: str
+    offs: list[int]  # len(text) + 1 raw offsets
+
+
+def _sub(m: _Mapped, pattern: regex.Pattern[str], repl: str | Callable[[regex.Match[str]], str]) -> _Mapped:
+    """Regex substitution that keeps the offset map.
+
+    A replacement of the same length maps one for one; any other replacement
+    maps all its characters to the start of what it replaced.
+    """
+    text, offs = m.text, m.offs
+    out: list[str] = []
+    out_offs: list[int] = []
+    pos = 0
+    changed = False
+    for match in pattern.finditer(text):
+        s, e = match.span()
+        new = repl(match) if callable(repl) else match.expand(repl)
+        if new == text[s:e]:
+            continue
+        changed = True
+        out.append(text[pos:s])
+        out_offs.extend(offs[pos:s])
+        out.append(new)
+        if len(new) == e - s:
+            out_offs.extend(offs[s:e])
+        else:
+            out_offs.extend([offs[s]] * len(new))
+        pos = e
+    if not changed:
+        return m
+    out.append(text[pos:])
+    out_offs.extend(offs[pos:])
+    return _Mapped("".join(out), out_offs)
+
+
+def _translate_1to1(m: _Mapped, fn: Callable[[str], str]) -> _Mapped:
+    new = fn(m.text)
+    if new == m.text:
+        return m
+    if len(new) == len(m.text):
+        return _Mapped(new, m.offs)
+    # a converter that changed lengths: fall back to character by character
+    chars = [fn(c) for c in m.text]
+    if all(len(c) == 1 for c in chars):
+        return _Mapped("".join(chars), m.offs)
+    return m
+
+
+# --- passes ---------------------------------------------------------------
+
+_LINE_ENDS = regex.compile(r"\r\n?")
+_SPACES = regex.compile(r"[\u3000\xa0\u2002-\u200a\u202f\u205f]")
+_INVISIBLE = regex.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
+_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
+_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})
+_FULLWIDTH.update({0xFF0E: ord("."), 0xFF20: ord("@"), 0xFF0F: ord("/"), 0xFF3F: ord("_")})
+
+
+def _whitespace(m: _Mapped) -> _Mapped:
+    m = _sub(m, _LINE_ENDS, "\n")
+    m = _sub(m, _SPACES, " ")
+    return _sub(m, _INVISIBLE, "")
+
+
+def _widths(m: _Mapped) -> _Mapped:
+    return _translate_1to1(m, lambda s: s.translate(_FULLWIDTH))
+
+
+@functools.cache
+def _t2s() -> Callable[[str], str]:
+    import opencc  # imported here: only traditional text needs it
+
+    return opencc.OpenCC("t2s").convert
+
+
+def _simplified(m: _Mapped) -> _Mapped:
+    """Traditional characters to simplified, also the odd one left in a simplified text (技術)."""
+    if m.text.isascii():
+        return m
+    return _translate_1to1(m, _t2s())
+
+
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_GLOSS = regex.compile(
+    rf"(?<=\p{{Han}})[(（【\[]\s*[a-zü{_TONE}]*[{_TONE}][a-zü{_TONE}]*\s*[)）】\]]"
+)
+
+
+def _pinyin(m: _Mapped) -> _Mapped:
+    return _sub(m, _PINYIN_GLOSS, "")
+
+
+_JUNK_SYMBOLS = regex.compile(r"[\p{So}\u10A0-\u10FF]+")
+
+
+def _junk(m: _Mapped) -> _Mapped:
+    """Decorative symbols spam sites scatter through copied text (ღ✿, ★)."""
+    return _sub(m, _JUNK_SYMBOLS, "")
+
+
+_MD_HEADING = regex.compile(r"(?m)^[ \t]*#{1,6}[ \t]+")
+_MD_BULLET = regex.compile(r"(?m)^[ \t]*[-*+][ \t]+(?=\S)")
+_MD_EMPHASIS = regex.compile(r"\*\*|__")
+_MD_LINK_MAIL = regex.compile(r"\[([^\]\n]{1,200})\]\(mailto:[^)\s]+\)")
+_MD_LINK = regex.compile(r"\[([^\]\n]{1,200})\]\((https?://[^)\s]+)\)")
+_MD_AUTOLINK = regex.compile(r"<((?:https?://|mailto:)[^>\s]+)>")
+_MD_TABLE_RULE = regex.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
+
+
+def _markdown(m: _Mapped) -> _Mapped:
+    """Markdown markup removed; link text kept, a link's address kept beside it."""
+    m = _sub(m, _MD_HEADING, "")
+    m = _sub(m, _MD_BULLET, "")
+    m = _sub(m, _MD_EMPHASIS, "")
+    m = _sub(m, _MD_LINK_MAIL, lambda x: x.group(1))
+    m = _sub(m, _MD_LINK, lambda x: x.group(1) if x.group(1) == x.group(2) else f"{x.group(1)}({x.group(2)})")
+    m = _sub(m, _MD_AUTOLINK, lambda x: x.group(1))
+    return _sub(m, _MD_TABLE_RULE, "")
+
+
+_PAGE_NUMBER = regex.compile(
+    r"(?m)^[ \t]*(?:[-—–－~]+[ \t]*\d{1,4}[ \t]*[-—–－~]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/][ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
+    r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$"
+)
+_NO_BODY = regex.compile(r"(?m)^[ \t]*[（(][ \t]*此页无正文[ \t]*[）)][ \t]*$")
+
+
+def _page_furniture(m: _Mapped) -> _Mapped:
+    m = _sub(m, _PAGE_NUMBER, "")
+    return _sub(m, _NO_BODY, "")
+
+
+def _substitutions(m: _Mapped) -> _Mapped:
+    """Homophone and letter substitutions spam sites make (砖科 for 专科, G家 for 国家)."""
+    for pattern, repl in lexicon.substitutions():
+        m = _sub(m, pattern, repl)
+    return m
+
+
+_OCR_ZERO = regex.compile(r"(?<=\d)[oO](?=\d|年|月|日|万|元|岁|字)|(?<![A-Za-z])[oO](?=\d)")
+_DIGIT_GAP = regex.compile(
+    r"(?<=\d)[ \t]+(?=[\p{Han}）)〕%％])|(?<=[\p{Han}（(〔)）〕])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=\d{0,3}[年月日号])(?<=[年月]\d{1,2}|\d{4})"
+)
+_PUNCT_GAP = regex.compile(r"[ \t]+(?=[，。；：、！？）》」』”,;:])|(?<=[，。；：、！？（《「『“])[ \t]+")
+_DOUBLED_PUNCT = regex.compile(r"([,，;；])[,，、]+")
+
+
+def _spacing(m: _Mapped) -> _Mapped:
+    m = _sub(m, _OCR_ZERO, "0")
+    m = _sub(m, _DIGIT_GAP, "")
+    m = _sub(m, _PUNCT_GAP, "")
+    return _sub(m, _DOUBLED_PUNCT, lambda x: x.group(1))
+
+
+_TRAILING = regex.compile(r"(?m)[ \t]+$")
+_LEADING = regex.compile(r"(?m)^[ \t]+")
+_BLANKS = regex.compile(r"\n{3,}")
+
+# a line that is a clause number, a bullet or the start of a block: never glued to the line above
+_STARTS_BLOCK = regex.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|[①-⑳]|第[一二三四五六七八九十百\d]+[章条节]|附件|抄送|抄报|联系|"
+    r"\d{4}年\d{1,2}月\d{1,2}日)"
+)
+_ENDS_SENTENCE = regex.compile(r"[。；;！!？?：:…”\"）)》|]$")
+_MIN_WRAPPED_LINE = 18
+# running prose has inner punctuation; a masthead or a title line has none of these
+_PROSE = regex.compile(r"[，,；;。、]")
+_ENDS_TITLE = regex.compile(r"(?:通知|通告|公告|意见|办法|方案|细则|规定|决定|函|批复|报告|条件|标准)$")
+
+
+def _join_broken_lines(m: _Mapped) -> _Mapped:
+    """A sentence split over a line or page break is one sentence again.
+
+    A break is a wrap, not a paragraph end, when the line before is long (a
+    full printed line), does not end a sentence and the next line does not
+    start a clause, a list item or the signature.
+    """
+    text = m.text
+    lines = text.split("\n")
+    starts = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    cuts: list[tuple[int, int]] = []
+    prev = None
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if prev is not None:
+            pline = lines[prev].strip()
+            if (
+                len(pline) >= _MIN_WRAPPED_LINE
+                and not (_STARTS_BLOCK.match(pline) and len(pline) <= _HEADING_MAX and not _unclosed(pline))
+                and _PROSE.search(pline)
+                and not _ENDS_TITLE.search(pline)
+                and not _ENDS_SENTENCE.search(pline)
+                and not _STARTS_BLOCK.match(line.lstrip())
+                and _glue(pline, line.strip())
+            ):
+                cuts.append((starts[prev] + len(lines[prev]), starts[i]))
+        prev = i
+    if not cuts:
+        return m
+    out: list[str] = []
+    out_offs: list[int] = []
+    pos = 0
+    for s, e in cuts:
+        out.append(text[pos:s])
+        out_offs.extend(m.offs[pos:s])
+        pos = e
+    out.append(text[pos:])
+    out_offs.extend(m.offs[pos:])
+    return _Mapped("".join(out), out_offs)
+
+
+_HEADING_MAX = 40
+
+
+def _unclosed(line: str) -> bool:
+    return line.count("（") + line.count("(") > line.count("）") + line.count(")")
+
+
+_GLUE_LEFT = regex.compile(r"[\p{Han}\d（(“《〈、，,\-]")
+_GLUE_RIGHT = regex.compile(r"[\p{Han}\d）)”》〉、，,。；]")
+
+
+def _glue(prev: str, nxt: str) -> bool:
+    """Only Chinese running text wraps: the seam is between two Han, digit or bracket characters."""
+    return bool(_GLUE_LEFT.match(prev[-1])) and bool(_GLUE_RIGHT.match(nxt[0])) and "|" not in prev and "\t" not in prev
+
+
+_HAN_GAP = regex.compile(r"(?<=\p{Han}) (?=\p{Han})")
+_MIN_HAN_FOR_GAP = 30
+
+
+def _han_gaps(m: _Mapped) -> _Mapped:
+    """Single spaces between Chinese characters in long running lines are PDF wrap artefacts.
+
+    Short lines keep theirs: a masthead ``忻州市工业和信息化局 忻州市人社局``
+    separates two issuers with one.
+    """
+    text = m.text
+    keep = []
+    pos = 0
+    for line in text.split("\n"):
+        han = sum(1 for c in line if "\u4e00" <= c <= "\u9fff")
+        if han >= _MIN_HAN_FOR_GAP and line.count(" ") <= han // 8 and _PROSE.search(line):
+            keep.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    if not keep:
+        return m
+    spans = {s for a, b in keep for s in (mm.start() for mm in _HAN_GAP.finditer(text, a, b))}
+    if not spans:
+        return m
+    out = [c for i, c in enumerate(text) if i not in spans]
+    offs = [o for i, o in enumerate(m.offs) if i not in spans]
+    return _Mapped("".join(out), offs)
+
+
+def _tidy(m: _Mapped) -> _Mapped:
+    m = _sub(m, _TRAILING, "")
+    m = _sub(m, _LEADING, "")
+    m = _sub(m, _BLANKS, "\n\n")
+    # drop leading/trailing blank lines
+    start = len(m.text) - len(m.text.lstrip("\n"))
+    end = len(m.text.rstrip("\n"))
+    if start or end < len(m.text):
+        return _Mapped(m.text[start:end], m.offs[start:end] + [m.offs[end]])
+    return m
+
+
+PASSES: tuple[Callable[[_Mapped], _Mapped], ...] = (
+    _whitespace,
+    _widths,
+    _simplified,
+    _pinyin,
+    _junk,
+    _markdown,
+    _substitutions,
+    _page_furniture,
+    _spacing,
+    _tidy,
+    _join_broken_lines,
+    _han_gaps,
+    _spacing,
+    _tidy,
+)
+
+
+def normalize(raw: str) -> NormalizedText:
+    """Run every pass over ``raw``; the result maps back to it character by character."""
+    m = _Mapped(raw, list(range(len(raw) + 1)))
+    for step in PASSES:
+        m = step(m)
+    return NormalizedText(m.text, tuple(m.offs))

@@ -1,0 +1,192 @@
+"""Stages' results → one policy record (a plain dict in the contract's shape), validated.
+
+The dict's key order is fixed here, so that the same notice always gives the
+same bytes. The JSON Schema in ``schemas/`` is the contract in machine form;
+a record that breaks it is a pipeline bug and is never written.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import asdict, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from pipeline.errors import NotANotice, RecordInvalid
+from pipeline.types import Clause, Evidence, Facts, LoadedDocument, NoticeMeta
+
+SCHEMA_VERSION = "1.0"
+_SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "policy-record.schema.json"
+
+# words of the genre: a text with fewer than two of them is not about professional titles
+_TOPIC = regex.compile(
+    r"职称|专业技术职务|任职资格|技术资格|专业技术人员|专业技术人才|工程师|医师|护师|经济师|会计师|农艺师|"
+    r"评审委员会|评委会|高级职称|中级职称|初级职称|申报评审|职改"
+)
+
+
+_STRONG = regex.compile(r"职称|专业技术职务|任职资格|技术资格|评审委员会|职改")
+
+
+def check_topic(text: str) -> None:
+    """Refuse text that is not about professional titles: one strong word or three genre words."""
+    if _STRONG.search(text):
+        return
+    if len(_TOPIC.findall(text)) < 3:
+        raise NotANotice("not a professional-title notice: the text never mentions 职称, 评审 or a title level")
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    if _SCHEMA_FILE.exists():
+        return json.loads(_SCHEMA_FILE.read_text(encoding="utf-8"))
+    data = resources.files("pipeline").joinpath("policy-record.schema.json").read_text(encoding="utf-8")
+    return json.loads(data)
+
+
+@functools.cache
+def _validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema())
+
+
+def validate(record: dict[str, Any]) -> None:
+    errors = sorted(_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        where = "/".join(str(p) for p in e.absolute_path) or "(top)"
+        raise RecordInvalid(f"record breaks the schema at {where}: {e.message}")
+
+
+def _slug(*parts: str | int | None) -> str:
+    words = [regex.sub(r"[^\p{Han}A-Za-z0-9]+", "", str(p)) for p in parts if p]
+    return "-".join(w for w in words if w) or "notice"
+
+
+def record_id(meta: NoticeMeta, sha256: str) -> str:
+    spec = "".join(meta.specialties)[:16]
+    return f"{_slug(meta.city or meta.province or 'unknown', meta.year or 'nd', meta.series or 'series', spec)}-{sha256[:10]}"
+
+
+def _evidence(ev: Evidence) -> dict[str, Any]:
+    return {"clause": ev.clause, "span": [ev.span[0], ev.span[1]], "text": ev.text}
+
+
+def _fact(obj: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields(obj):
+        if f.name == "evidence":
+            continue
+        value = getattr(obj, f.name)
+        if isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    out.update(_evidence(obj.evidence))
+    return out
+
+
+def _clause(c: Clause) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "label": c.label,
+        "heading": c.heading,
+        "text": c.text,
+        "span": [c.span[0], c.span[1]],
+        "children": [_clause(ch) for ch in c.children],
+    }
+
+
+def _relative(path: str) -> str:
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return p.name
+
+
+def completeness_warnings(meta: NoticeMeta, facts: Facts) -> list[str]:
+    """What a full notice has and this one lacks: a partial notice or criteria excerpt still gets a record."""
+    out = []
+    if not meta.title:
+        out.append("no title found: partial notice or criteria excerpt")
+    if not meta.issue_date:
+        out.append("no signing date found")
+    if not meta.year:
+        out.append("evaluation year not stated")
+    if not meta.province and not meta.city:
+        out.append("place (province/city) not found")
+    if not (facts.service_years or facts.requirements or facts.deadlines):
+        out.append("no eligibility rule or deadline found")
+    return out
+
+
+def assemble(
+    doc: LoadedDocument,
+    text: str,
+    clauses: list[Clause],
+    meta: NoticeMeta,
+    facts: Facts,
+    warnings: list[str],
+    page_of: Any = None,
+) -> dict[str, Any]:
+    """The record dict, in the contract's key order."""
+    notice = {
+        "title": meta.title,
+        "doc_numbers": list(meta.doc_numbers),
+        "issuers": list(meta.issuers),
+        "issue_date": meta.issue_date,
+        "province": meta.province,
+        "city": meta.city,
+        "year": meta.year,
+        "series": meta.series,
+        "levels": list(meta.levels),
+        "specialties": list(meta.specialties),
+        "cited_documents": [
+            {"number": c.number, "title": c.title, **_evidence(c.evidence)} for c in meta.cited_documents
+        ],
+    }
+    source: dict[str, Any] = {"path": _relative(doc.path), "sha256": doc.sha256, "format": doc.format, "ocr": doc.ocr}
+    if doc.pages:
+        source["pages"] = len(doc.pages)
+    if doc.attachments:
+        source["attachments"] = list(doc.attachments)
+    fact_lists: dict[str, Any] = {}
+    for f in fields(facts):
+        items = getattr(facts, f.name)
+        if f.name in {"emails", "urls"}:
+            fact_lists[f.name] = list(items)
+            continue
+        rendered = [_fact(x) for x in items]
+        if page_of is not None:
+            for r in rendered:
+                page = page_of(r["span"][0])
+                if page is not None:
+                    r["page"] = page
+        fact_lists[f.name] = rendered
+    all_warnings = list(doc.warnings) + list(warnings) + completeness_warnings(meta, facts)
+    record = {
+        "schema_version": SCHEMA_VERSION,
+        "record_id": record_id(meta, doc.sha256),
+        "source": source,
+        "text": text,
+        "notice": notice,
+        "clauses": [_clause(c) for c in clauses],
+        "facts": fact_lists,
+        "warnings": list(dict.fromkeys(all_warnings)),
+    }
+    return record
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(record, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+__all__ = ["assemble", "asdict", "check_topic", "validate"]

@@ -1,0 +1,45 @@
+"""Records → files: canonical JSON, written atomically.
+
+A record is written to a temporary file in the target folder and renamed into
+place, so a reader (or a crash) never sees half a record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """Canonical form: UTF-8 text, two-space indent, key order as assembled, trailing newline."""
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def record_name(source_path: str) -> str:
+    """data/raw/a.txt → a.txt.json: the suffix stays, so a.txt and a.pdf never overwrite each other."""
+    return Path(source_path).name + ".json"
+
+
+def write_atomic(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def load_record(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
