@@ -43,7 +43,12 @@ def process(path: str) -> Outcome:
 
 
 def run_batch(
-    items: list[tuple[str, IngestError | None]], out: Path, *, jobs: int = 0, force: bool = False, prune: bool = False
+    items: list[tuple[str, IngestError | None]],
+    out: Path,
+    *,
+    jobs: int = 0,
+    force: bool = False,
+    prune: bool = False,
 ) -> int:
     """Ingest ``items`` into ``out``; returns the exit code (0 all written, 1 any failed)."""
     paths = [p for p, err in items if err is None]

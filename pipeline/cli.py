@@ -33,7 +33,11 @@ def _files(paths: Sequence[str]) -> Iterator[tuple[str, IngestError | None]]:
         p = Path(raw)
         if p.is_dir():
             found = sorted(
-                f for f in p.rglob("*") if f.is_file() and f.name not in _SKIP_NAMES and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.name not in _SKIP_NAMES
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:
                 yield raw, IngestError("folder has no notice files", raw)
@@ -48,7 +52,9 @@ def _files(paths: Sequence[str]) -> Iterator[tuple[str, IngestError | None]]:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pipeline.batch import run_batch
 
-    return run_batch(list(_files(args.paths)), Path(args.out), jobs=args.jobs, force=args.force, prune=args.prune)
+    return run_batch(
+        list(_files(args.paths)), Path(args.out), jobs=args.jobs, force=args.force, prune=args.prune
+    )
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -60,7 +66,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     sub.required = True
     p = sub.add_parser("ingest", help="read notices and write one policy record per notice")
     p.add_argument("paths", nargs="+", metavar="PATH", help="notice files or folders")
-    p.add_argument("--out", default="data/structured", help="folder for the records (default: data/structured)")
+    p.add_argument(
+        "--out", default="data/structured", help="folder for the records (default: data/structured)"
+    )
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of cores)")
     p.add_argument("--force", action="store_true", help="re-ingest files whose records are up to date")
     p.add_argument("--prune", action="store_true", help="remove records whose raw file is gone")

@@ -14,14 +14,24 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 
-import re
-
 import regex
 
-_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "自治州", "地区", "省", "市", "盟")
+_SUFFIXES = (
+    "壮族自治区",
+    "回族自治区",
+    "维吾尔自治区",
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "地区",
+    "省",
+    "市",
+    "盟",
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,12 @@ def gazetteer() -> Gazetteer:
     for code, name in by_code.items():
         if code.endswith("0000000000"):
             provinces.add(name)
-        elif code.endswith("00000000") and name not in {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}:
+        elif code.endswith("00000000") and name not in {
+            "市辖区",
+            "县",
+            "省直辖县级行政区划",
+            "自治区直辖县级行政区划",
+        }:
             prov = by_code.get(code[:2] + "0000000000")
             if prov:
                 city_province[name] = prov
@@ -81,7 +96,11 @@ def area_codes_from_phonenumbers() -> dict[str, str]:
 
     out: dict[str, str] = {}
     for prefix, names in sorted(GEOCODE_DATA.items()):
-        if not prefix.startswith("86") or not 4 <= len(prefix) <= 6 or (prefix[2] == "1" and prefix != "8610"):
+        if (
+            not prefix.startswith("86")
+            or not 4 <= len(prefix) <= 6
+            or (prefix[2] == "1" and prefix != "8610")
+        ):
             continue
         zh = names.get("zh") if isinstance(names, dict) else None
         if not zh:

@@ -109,9 +109,7 @@ def _simplified(m: _Mapped) -> _Mapped:
 
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_GLOSS = regex.compile(
-    rf"(?<=\p{{Han}})[(（【\[]\s*[a-zü{_TONE}]*[{_TONE}][a-zü{_TONE}]*\s*[)）】\]]"
-)
+_PINYIN_GLOSS = regex.compile(rf"(?<=\p{{Han}})[(（【\[]\s*[a-zü{_TONE}]*[{_TONE}][a-zü{_TONE}]*\s*[)）】\]]")
 
 
 def _pinyin(m: _Mapped) -> _Mapped:
@@ -255,7 +253,12 @@ _GLUE_RIGHT = regex.compile(r"[\p{Han}\d）)”》〉、，,。；]")
 
 def _glue(prev: str, nxt: str) -> bool:
     """Only Chinese running text wraps: the seam is between two Han, digit or bracket characters."""
-    return bool(_GLUE_LEFT.match(prev[-1])) and bool(_GLUE_RIGHT.match(nxt[0])) and "|" not in prev and "\t" not in prev
+    return (
+        bool(_GLUE_LEFT.match(prev[-1]))
+        and bool(_GLUE_RIGHT.match(nxt[0]))
+        and "|" not in prev
+        and "\t" not in prev
+    )
 
 
 _HAN_GAP = regex.compile(r"(?<=\p{Han}) (?=\p{Han})")
@@ -294,7 +297,7 @@ def _tidy(m: _Mapped) -> _Mapped:
     start = len(m.text) - len(m.text.lstrip("\n"))
     end = len(m.text.rstrip("\n"))
     if start or end < len(m.text):
-        return _Mapped(m.text[start:end], m.offs[start:end] + [m.offs[end]])
+        return _Mapped(m.text[start:end], [*m.offs[start:end], m.offs[end]])
     return m
 
 

@@ -38,7 +38,9 @@ def check_topic(text: str) -> None:
     if _STRONG.search(text):
         return
     if len(_TOPIC.findall(text)) < 3:
-        raise NotANotice("not a professional-title notice: the text never mentions 职称, 评审 or a title level")
+        raise NotANotice(
+            "not a professional-title notice: the text never mentions 职称, 评审 or a title level"
+        )
 
 
 @functools.cache
@@ -153,7 +155,12 @@ def assemble(
             {"number": c.number, "title": c.title, **_evidence(c.evidence)} for c in meta.cited_documents
         ],
     }
-    source: dict[str, Any] = {"path": _relative(doc.path), "sha256": doc.sha256, "format": doc.format, "ocr": doc.ocr}
+    source: dict[str, Any] = {
+        "path": _relative(doc.path),
+        "sha256": doc.sha256,
+        "format": doc.format,
+        "ocr": doc.ocr,
+    }
     if doc.pages:
         source["pages"] = len(doc.pages)
     if doc.attachments:
@@ -189,4 +196,4 @@ def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(record, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-__all__ = ["assemble", "asdict", "check_topic", "validate"]
+__all__ = ["asdict", "assemble", "check_topic", "validate"]

@@ -73,9 +73,9 @@ def _markers(text: str, starts: list[int]) -> list[_Marker]:
         if not m or m.end() >= len(text):
             continue
         style = m.lastgroup or ""
-        if style == "arabic_dot" and text[m.end() - 1] in "、." and regex.match(r"\d", text[m.end() : m.end() + 1] or "x"):
-            if not regex.match(r"\d{4}年", text[m.end() : m.end() + 5]):
-                continue
+        after = text[m.end() : m.end() + 5]
+        if style == "arabic_dot" and after[:1].isdigit() and not regex.match(r"\d{4}年", after):
+            continue  # 1、2 or 2.5: a number, not a label
         line_end = text.find("\n", m.end())
         out.append(_Marker(m.start(), m.end(), style, m.group(0), len(text) if line_end < 0 else line_end))
     return out
@@ -168,11 +168,15 @@ def _fold_leading_fragments(roots: list[Clause], text: str) -> list[Clause]:
     if not numbered:
         return roots
     top = min(STYLES[c.style or "circled"][0] for c in numbered)
-    first = next(i for i, c in enumerate(roots) if c.label is not None and STYLES[c.style or "circled"][0] == top)
+    first = next(
+        i for i, c in enumerate(roots) if c.label is not None and STYLES[c.style or "circled"][0] == top
+    )
     lead = [c for c in roots[:first] if c.label is not None]
     if not lead:
         return roots
-    opening = roots[0] if roots[0].label is None else _node("0", None, None, lead[0].span[0], lead[0].span[0], text)
+    opening = (
+        roots[0] if roots[0].label is None else _node("0", None, None, lead[0].span[0], lead[0].span[0], text)
+    )
     opening.children.extend(_renumber(lead, "0"))
     rest = roots[first:]
     return [opening, *rest]
@@ -185,7 +189,15 @@ def _renumber(clauses: list[Clause], prefix: str) -> list[Clause]:
     return clauses
 
 
-def _node(cid: str, label: str | None, heading: str | None, start: int, end: int, text: str, style: str | None = None) -> Clause:
+def _node(
+    cid: str,
+    label: str | None,
+    heading: str | None,
+    start: int,
+    end: int,
+    text: str,
+    style: str | None = None,
+) -> Clause:
     while end > start and text[end - 1].isspace():
         end -= 1
     while start < end and text[start].isspace():

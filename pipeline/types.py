@@ -73,7 +73,13 @@ class Evidence:
 
 
 Degree = Literal[
-    "doctor", "master", "master_professional", "second_bachelor", "bachelor", "college", "secondary",
+    "doctor",
+    "master",
+    "master_professional",
+    "second_bachelor",
+    "bachelor",
+    "college",
+    "secondary",
     "below_required",
 ]
 

@@ -1,6 +1,6 @@
 """Regenerate pipeline/lexicon/area_codes.tsv from libphonenumber's geocoding data.
 
-    .venv/bin/python scripts/area_codes.py
+.venv/bin/python scripts/area_codes.py
 """
 
 from pathlib import Path

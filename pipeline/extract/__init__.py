@@ -21,7 +21,9 @@ from pipeline.segment import ClauseIndex
 from pipeline.types import Clause, Facts, NoticeMeta
 
 
-def extract(text: str, clauses: list[Clause], published: str | None = None) -> tuple[NoticeMeta, Facts, list[str]]:
+def extract(
+    text: str, clauses: list[Clause], published: str | None = None
+) -> tuple[NoticeMeta, Facts, list[str]]:
     """(notice metadata, facts, warnings) of one normalized notice."""
     ctx = Context(text=text, clauses=clauses, index=ClauseIndex(clauses))
     meta = extract_meta(ctx, published)
@@ -29,7 +31,11 @@ def extract(text: str, clauses: list[Clause], published: str | None = None) -> t
     ctx.area_code = gazetteer.area_code(meta.city)
     cited = cited_documents(ctx, list(meta.doc_numbers))
     meta = NoticeMeta(**{**meta.__dict__, "cited_documents": tuple(cited)})
-    signature = {m.span(1) for m in regex.finditer(r"(?m)^[（(]?(\d{4}年\d{1,2}月\d{1,2}日)", text) if _DATE_LINE.match(_line_at(text, m.start()))}
+    signature = {
+        m.span(1)
+        for m in regex.finditer(r"(?m)^[（(]?(\d{4}年\d{1,2}月\d{1,2}日)", text)
+        if _DATE_LINE.match(_line_at(text, m.start()))
+    }
     facts = Facts(
         service_years=extract_service_years(ctx),
         requirements=extract_requirements(ctx),

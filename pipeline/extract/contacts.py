@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import regex
 
-from pipeline import gazetteer
 from pipeline.extract.context import Context
 from pipeline.types import Contact
 
 EMAIL = regex.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 URL = regex.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]*)?")
-_PHONE = regex.compile(r"(?<![\d\-])(?:\(?0\d{2,3}\)?[\-－—\s]?)?[1-9]\d{6,7}(?![\d])|(?<!\d)1[3-9]\d{9}(?!\d)")
+_PHONE = regex.compile(
+    r"(?<![\d\-])(?:\(?0\d{2,3}\)?[\-－—\s]?)?[1-9]\d{6,7}(?![\d])|(?<!\d)1[3-9]\d{9}(?!\d)"
+)
 _PHONE_LABEL = regex.compile(r"(?:联系|咨询|办公|服务|监督|举报)?(?:电话|热线|手机|座机|传真|联系方式)")
 _NAME_LABEL = regex.compile(r"联\s*系\s*人\s*[：:]?\s*")
 _NAME = regex.compile(r"[\p{Han}]{2,4}(?:老师|同志|先生|女士)?")
@@ -103,7 +104,9 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
         address = org = None
         if addr_m:
             address = regex.sub(r"\s+", "", addr_m.group("addr"))
-            inner = regex.fullmatch(r"(?P<org>[^（(]+?(?:局|厅|办公室|中心|委员会|办|科|处))[（(](?P<addr>[^）)]+)[）)]", address)
+            inner = regex.fullmatch(
+                r"(?P<org>[^（(]+?(?:局|厅|办公室|中心|委员会|办|科|处))[（(](?P<addr>[^）)]+)[）)]", address
+            )
             if inner:
                 org, address = inner.group("org"), inner.group("addr")
         if org is None:
@@ -112,8 +115,23 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
         people = list(dict.fromkeys(names)) or [None]
         ev = ctx.evidence((lo, min(hi, lo + 1)))
         for person in people:
-            phone, inferred = phone_list[0] if len(phone_list) == 1 or person is None else phone_list[min(people.index(person), len(phone_list) - 1)]
-            out.append(Contact(ev, org, person, phone, inferred, email_m.group(0) if email_m else None, address, url_m.group(0) if url_m else None))
+            phone, inferred = (
+                phone_list[0]
+                if len(phone_list) == 1 or person is None
+                else phone_list[min(people.index(person), len(phone_list) - 1)]
+            )
+            out.append(
+                Contact(
+                    ev,
+                    org,
+                    person,
+                    phone,
+                    inferred,
+                    email_m.group(0) if email_m else None,
+                    address,
+                    url_m.group(0) if url_m else None,
+                )
+            )
         if len(phone_list) > len(people) and people != [None]:
             for phone, inferred in phone_list[len(people) :]:
                 out.append(Contact(ev, org, None, phone, inferred, None, address, None))

@@ -71,7 +71,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateHi
         y = int(m.group("y")) if m.group("y") else None
         mo = int(m.group("m")) if m.group("m") else None
         d = int(m.group("d")) if m.group("d") else None
-        if mo is not None and not 1 <= mo <= 12 or d is not None and not 1 <= d <= 31:
+        if (mo is not None and not 1 <= mo <= 12) or (d is not None and not 1 <= d <= 31):
             continue
         w = _WEEKDAY.get(m.group("w")) if m.group("w") else None
         out.append(DateHit(m.start(), m.end(), y, mo, d, w))

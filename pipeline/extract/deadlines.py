@@ -60,7 +60,11 @@ def _event(text: str, sent_start: int, win_start: int, win_end: int, sent_end: i
     if len(piece) >= 2:
         return piece[-30:]
     after = text[win_end:sent_end]
-    after = regex.sub(r"^[\s（(]*(?:星期.|周.)?[)）]?\s*(?:\d{1,2}[:：时]\d{0,2}分?)?\s*(?:前|之前|止|截止|以前)?[，,]?", "", after)
+    after = regex.sub(
+        r"^[\s（(]*(?:星期.|周.)?[)）]?\s*(?:\d{1,2}[:：时]\d{0,2}分?)?\s*(?:前|之前|止|截止|以前)?[，,]?",
+        "",
+        after,
+    )
     piece = _EVENT_DELIM.split(after)[0].strip()
     return piece[:30] if piece else "截止"
 
@@ -116,7 +120,7 @@ def extract_deadlines(ctx: Context, skip: set[tuple[int, int]] | None = None) ->
         first = _resolve(a, ctx, year_hint)
         second = _resolve(b, ctx, a.year or year_hint) if b else None
         if first is None:
-            ctx.warn(f"date without a year and no year in the notice: {text[a.start:end_pos]}")
+            ctx.warn(f"date without a year and no year in the notice: {text[a.start : end_pos]}")
             continue
         if b is not None:
             start, end = first, second

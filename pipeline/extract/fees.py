@@ -43,7 +43,9 @@ def extract_fees(ctx: Context) -> list[Fee]:
                 if not _FEE_CONTEXT.search(piece):
                     continue
             covers = tuple(dict.fromkeys(c.group(0) for c in _covers().finditer(piece)))
-            per_person = bool(m.group("per") and "人" in m.group("per")) or bool(regex.search(r"每人|人员须?缴|/人", piece + text[m.end() : m.end() + 3]))
+            per_person = bool(m.group("per") and "人" in m.group("per")) or bool(
+                regex.search(r"每人|人员须?缴|/人", piece + text[m.end() : m.end() + 3])
+            )
             value = float(m.group("n"))
             amount = int(value) if value.is_integer() else value
             out.append(Fee(ctx.evidence(m.span()), amount, "CNY", "person" if per_person else None, covers))

@@ -27,14 +27,18 @@ _TITLE_LINE = regex.compile(
     r"^(?:[^\n]{0,40}?)(?:关于|转发)[^\n]{4,120}?(?:通知|通告|公告|意见|办法|方案|安排|细则|规定|函|条件|要求|说明)$"
 )
 _TITLE_PREFIX = regex.compile(r"^(?:第[一二三四五六七八九十\d]+篇[:：]\s*|附件\s*\d*\s*)")
-_TITLE_FALLBACK = regex.compile(r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|要求|说明)[!！]?$")
+_TITLE_FALLBACK = regex.compile(
+    r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|要求|说明)[!！]?$"
+)
 _ORG_SUFFIX = regex.compile(
     r"(?:局|厅|办公室|委员会|人民政府|政府|办|委|中心|协会|学会|领导小组|集团|公司|部|院|所|处|科)$"
 )
 _DATE_LINE = regex.compile(r"^[（(]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:印发|印|发布|签发)?[）)]?$")
 _YEAR_OF = regex.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_PLAIN = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
-_SPECIALTY = regex.compile(r"(?:系列|年度|全市|全省|全区)(?P<spec>[^\n系列年度]{1,40}?)(?:工程)?专业(?:技术)?(?:职称|正高级|高级|中级|初级|副高级|技术资格|评审|工程师)")
+_SPECIALTY = regex.compile(
+    r"(?:系列|年度|全市|全省|全区)(?P<spec>[^\n系列年度]{1,40}?)(?:工程)?专业(?:技术)?(?:职称|正高级|高级|中级|初级|副高级|技术资格|评审|工程师)"
+)
 
 
 def _squash(s: str) -> str:
@@ -54,7 +58,9 @@ def _head_lines(text: str, clauses: list[Clause]) -> list[tuple[int, str]]:
         if len(out) >= 40:
             break
     if not out:
-        out = [(m.start(), m.group(0).strip()) for m in regex.finditer(r"[^\n]+", text[: min(len(text), 400)])][:6]
+        out = [
+            (m.start(), m.group(0).strip()) for m in regex.finditer(r"[^\n]+", text[: min(len(text), 400)])
+        ][:6]
     return out
 
 
@@ -81,7 +87,11 @@ def doc_numbers(head: list[tuple[int, str]]) -> list[str]:
 
 def _orgs_in(line: str) -> list[str]:
     parts = [p for p in regex.split(r"[\s　]+", line) if p]
-    orgs = [p for p in parts if 4 <= len(p) <= 40 and _ORG_SUFFIX.search(p) and not regex.search(r"[，。；：:,]", p)]
+    orgs = [
+        p
+        for p in parts
+        if 4 <= len(p) <= 40 and _ORG_SUFFIX.search(p) and not regex.search(r"[，。；：:,]", p)
+    ]
     return orgs if len(orgs) == len(parts) else []
 
 
@@ -132,7 +142,9 @@ def year(text: str, title_text: str | None, signed: str | None) -> int | None:
     return int(signed[:4]) if signed else None
 
 
-def place(text: str, title_text: str | None, issuer_names: list[str], numbers: list[str]) -> tuple[str | None, str | None]:
+def place(
+    text: str, title_text: str | None, issuer_names: list[str], numbers: list[str]
+) -> tuple[str | None, str | None]:
     """(province, city): the issuers decide, then the title, then the opening of the text."""
     g = gazetteer.gazetteer()
     for source in ("\n".join(issuer_names), title_text or "", text[:600]):
@@ -205,7 +217,12 @@ def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
     for m in DOC_NUMBER.finditer(text):
         number = _squash(m.group(0))
         number = regex.sub(r"^(?:根据|按照|依据|参照|执行|详见|见|和|及|与|的|省|市)+", "", number)
-        if len(number) < 6 or number in seen or number in own_keys or any(number.endswith(s) or s.endswith(number) for s in seen):
+        if (
+            len(number) < 6
+            or number in seen
+            or number in own_keys
+            or any(number.endswith(s) or s.endswith(number) for s in seen)
+        ):
             continue
         seen.add(number)
         out.append(CitedDocument(ctx.evidence(m.span()), number, None))

@@ -8,7 +8,21 @@ from __future__ import annotations
 
 import regex
 
-_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "俩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _UNIT = {"十": 10, "百": 100, "千": 1000}
 
 # a count as printed: arabic digits (with decimals) or Chinese numerals up to the thousands
@@ -48,4 +62,4 @@ def parse_number(s: str) -> float | None:
 def scaled(value: float, unit: str | None) -> int:
     """Apply a 万/千 multiplier: (5, '万') → 50000."""
     factor = {"万": 10_000, "千": 1_000, "亿": 100_000_000}.get(unit or "", 1)
-    return int(round(value * factor))
+    return round(value * factor)

@@ -33,7 +33,10 @@ _GROUP_EXCEPTIONAL = regex.compile(r"破格")
 
 @functools.cache
 def _kinds() -> tuple[tuple[str, str | None, regex.Pattern[str]], ...]:
-    return tuple((k["kind"], k.get("subtype"), regex.compile(k["pattern"])) for k in lexicon.load("requirements")["kind"])
+    return tuple(
+        (k["kind"], k.get("subtype"), regex.compile(k["pattern"]))
+        for k in lexicon.load("requirements")["kind"]
+    )
 
 
 @functools.cache
@@ -127,7 +130,9 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
     return out
 
 
-def _requirement(ctx: Context, m: regex.Match[str], kind: tuple[str, str | None], phrase: str, s_hi: int) -> Requirement:
+def _requirement(
+    ctx: Context, m: regex.Match[str], kind: tuple[str, str | None], phrase: str, s_hi: int
+) -> Requirement:
     """One entry for a count ``m`` of ``kind``, with the amounts and ranks printed after it."""
     text = ctx.text
     subtype = kind[1]
@@ -145,7 +150,9 @@ def _requirement(ctx: Context, m: regex.Match[str], kind: tuple[str, str | None]
         level=_level(phrase),
         group=_group(ctx, ctx.index.at(m.start())),
         min_words=_words(words) if words and kind[0] in {"book", "paper", "report"} else None,
-        min_amount_cny=scaled(parse_number(amount.group("n")) or 0, amount.group("scale")) if amount else None,
+        min_amount_cny=scaled(parse_number(amount.group("n")) or 0, amount.group("scale"))
+        if amount
+        else None,
         rank_max=int(rank.group("n")) if rank else None,
     )
 

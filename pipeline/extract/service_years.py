@@ -22,10 +22,14 @@ _YEARS = regex.compile(
     rf"(?P<man>满|已满|累计满|达到)?\s*(?P<n>{NUMBER})\s*(?:个)?\s*(?:周)?年(?!度|内|以内|以来|底|末|级|月|龄|\d)\s*(?P<up>及以上|以上|或以上|\(含\)|（含）)?"
 )
 # words right before the number that make it something other than a tenure rule
-_NOT_TENURE_BEFORE = regex.compile(r"(?:近|提前|破格|每|前|连续|最近|学制|期限为|不超过|超过|延长|推迟|间隔|第|后|再|已有|限)\s*$")
+_NOT_TENURE_BEFORE = regex.compile(
+    r"(?:近|提前|破格|每|前|连续|最近|学制|期限为|不超过|超过|延长|推迟|间隔|第|后|再|已有|限)\s*$"
+)
 _PIECE = regex.compile(r"[^；;。\n]+")
 _ADVANCE = regex.compile(rf"提前\s*(?P<n>{NUMBER})\s*年")
-_TITLE_CUE = regex.compile(r"职称后|职务后|资格后|任(?:现职|[^，,；;]{0,8}?(?:工程师|职务|职称|师|级))|聘任|受聘|担任[^，,]{0,10}(?:职务|师)|中级|助理|员级|副高|正高|高级工程师|技术员")
+_TITLE_CUE = regex.compile(
+    r"职称后|职务后|资格后|任(?:现职|[^，,；;]{0,8}?(?:工程师|职务|职称|师|级))|聘任|受聘|担任[^，,]{0,10}(?:职务|师)|中级|助理|员级|副高|正高|高级工程师|技术员"
+)
 _SKILL_CUE = regex.compile(r"技师|高级工|技能等级|职业资格证书|职业技能")
 _POST_CUE = regex.compile(r"科级|处级|负责人|岗位工作|任职务")
 _ROUTE_CUES = (
@@ -111,7 +115,7 @@ def _row_degrees(text: str, piece_start: int) -> list[tuple[str, int]]:
             if prev_end2 < 0:
                 return []
             continue
-        if len(line) > _CELL_MAX or _YEARS.search(line) and regex.search(r"满|以上", line):
+        if len(line) > _CELL_MAX or (_YEARS.search(line) and regex.search(r"满|以上", line)):
             return []
         found = degrees_in(text, line_start, prev_end)
         if found:
@@ -144,7 +148,11 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
             own = degrees_in(text, prev_end, m.start())
             shared = own or degrees_in(text, piece_start, m.start())
             if not shared:
-                shared = [d for d in degrees_in(text, m.end(), piece_end) if not _in_advance_note(text, d[1], piece_end)]
+                shared = [
+                    d
+                    for d in degrees_in(text, m.end(), piece_end)
+                    if not _in_advance_note(text, d[1], piece_end)
+                ]
             if not shared and len(piece.strip()) <= _CELL_MAX:
                 shared = _row_degrees(text, piece_start)
             cutoff = _cutoff(ctx, m.end(), piece_end)
@@ -161,7 +169,9 @@ def _in_advance_note(text: str, pos: int, piece_end: int) -> bool:
     return bool(_ADVANCE.search(text, pos, min(piece_end, pos + 40)))
 
 
-def _advanced(ctx: Context, text: str, start: int, end: int, matches: list[regex.Match[str]], route: str) -> list[ServiceYears]:
+def _advanced(
+    ctx: Context, text: str, start: int, end: int, matches: list[regex.Match[str]], route: str
+) -> list[ServiceYears]:
     """可提前N年: a shorter minimum for the degree the note names, unless the text states it (即…满4年)."""
     out = []
     for adv in _ADVANCE.finditer(text, start, end):
@@ -179,7 +189,9 @@ def _advanced(ctx: Context, text: str, start: int, end: int, matches: list[regex
         basis = _basis(text, start, base[-1].start())
         ev = ctx.evidence(adv.span())
         for degree, _ in named:
-            out.append(ServiceYears(ev, years - n, degree, basis, route, None, f"可提前{adv.group('n')}年申报"))
+            out.append(
+                ServiceYears(ev, years - n, degree, basis, route, None, f"可提前{adv.group('n')}年申报")
+            )
     return out
 
 

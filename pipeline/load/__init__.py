@@ -65,7 +65,9 @@ def sniff(head: bytes, suffix: str) -> str:
                 continue
             return kind
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or (suffix in {".html", ".htm"} and probe[:1] == b"<"):
+    if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
+        suffix in {".html", ".htm"} and probe[:1] == b"<"
+    ):
         return "html"
     return "text"
 
@@ -97,7 +99,10 @@ def load(path: str | Path) -> LoadedDocument:
     except PermissionError:
         raise UnreadableInput("permission denied", shown) from None
     if size > MAX_BYTES:
-        raise TooLarge(f"file is {size / 1048576:.0f} MB, larger than any notice (limit {MAX_BYTES // 1048576} MB)", shown)
+        raise TooLarge(
+            f"file is {size / 1048576:.0f} MB, larger than any notice (limit {MAX_BYTES // 1048576} MB)",
+            shown,
+        )
     if size == 0:
         raise EmptyInput("empty file", shown)
     try:

@@ -1,0 +1,77 @@
+"""Shared test helpers: where the seeds, web excerpts and gold live, and a one-call pipeline."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+STRUCTURED = ROOT / "data" / "structured"
+GOLD = Path(__file__).resolve().parent / "gold"
+SHARED = ROOT.parent / "shared"
+WEB = SHARED / "corpus" / "web"
+
+needs_shared = pytest.mark.skipif(
+    not WEB.is_dir(), reason="../shared/corpus/web is not beside the repository"
+)
+
+
+def web_text(name: str) -> str:
+    return (WEB / name).read_text(encoding="utf-8")
+
+
+def scorer() -> Any:
+    """The shared accuracy scorer, imported from ../shared/eval/score.py."""
+    spec = importlib.util.spec_from_file_location("score", SHARED / "eval" / "score.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_text(text: str) -> dict[str, Any]:
+    """A record for a text given inline, through every stage after loading."""
+    import hashlib
+
+    from pipeline.ingest import build_record
+    from pipeline.types import LoadedDocument
+
+    doc = LoadedDocument(
+        path="inline.txt", sha256=hashlib.sha256(text.encode()).hexdigest(), format="txt", raw_text=text
+    )
+    return build_record(doc)
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def facts_of(text: str, year: int | None = 2024, issue_date: str | None = None, city: str | None = None):  # type: ignore[no-untyped-def]
+    """Facts of a snippet, read as if it stood in a notice of ``year`` (signed ``issue_date``, in ``city``)."""
+    from pipeline import gazetteer
+    from pipeline.extract.contacts import extract_contacts
+    from pipeline.extract.context import Context
+    from pipeline.extract.deadlines import extract_deadlines
+    from pipeline.extract.fees import extract_fees
+    from pipeline.extract.requirements import extract_requirements
+    from pipeline.extract.service_years import extract_service_years
+    from pipeline.normalize import normalize
+    from pipeline.segment import ClauseIndex, segment
+    from pipeline.types import Facts
+
+    norm = normalize(text)
+    clauses = segment(norm)
+    ctx = Context(norm.text, clauses, ClauseIndex(clauses), year=year, issue_date=issue_date, city=city)
+    ctx.area_code = gazetteer.area_code(city)
+    return Facts(
+        service_years=extract_service_years(ctx),
+        requirements=extract_requirements(ctx),
+        deadlines=extract_deadlines(ctx),
+        fees=extract_fees(ctx),
+        contacts=extract_contacts(ctx, ()),
+    )

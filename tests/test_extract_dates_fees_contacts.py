@@ -1,0 +1,95 @@
+"""Deadlines, fees and contacts: tables of cases grouped by origin."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import facts_of
+
+DEADLINES = [
+    # (origin, text, notice year, signed, expected [(start, end)])
+    ("seed", "收审材料时间为 10 月 9 日至 10 月 12 日。", 2024, "2024-09-09", [("2024-10-09", "2024-10-12")]),
+    ("seed", "（网上申报必须在7月18日—9月10日完成）。", 2024, "2024-07-16", [("2024-07-18", "2024-09-10")]),
+    (
+        "seed",
+        "申报人员现职称任职年限截止时间为2023年12月31日，业绩成果等材料截止时间为2024年3月31日。",
+        2024,
+        None,
+        [(None, "2023-12-31"), (None, "2024-03-31")],
+    ),
+    ("seed", "任工程师满 5 年，即 2019 年底前取得工程师职称。", 2024, None, []),
+    ("web", "其中市(地)须在8月底前报送承接的高级职称评审计划安排", 2023, None, [(None, "2023-08-31")]),
+    ("web", "3月20日(星期三)17时前,申报单位须在申报系统中将申报记录提交", 2023, None, [(None, "2024-03-20")]),
+    (
+        "web",
+        "集中报送时间为2022年第三季度最后2个工作日(即9月29日至30日)",
+        2022,
+        None,
+        [("2022-09-29", "2022-09-30")],
+    ),
+    ("web", "自10月8日起开始网上申报", 2024, None, [("2024-10-08", None)]),
+    ("web", "事业单位专技人才在9月30日及之前达到退休年龄的,不再提交材料", 2020, None, []),
+    ("web", "任职资格从2023年9月1日开始计算。", 2023, None, []),
+    ("web", "截止时间为高一级职称评审年度的12月31日。", 2022, None, []),
+    ("year-roll", "材料请于1月15日前报送。", 2024, "2024-12-20", [(None, "2025-01-15")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("origin", "text", "year", "signed", "want"),
+    DEADLINES,
+    ids=[f"{d[0]}-{i}" for i, d in enumerate(DEADLINES)],
+)
+def test_deadlines(origin: str, text: str, year: int, signed: str | None, want: list) -> None:
+    got = [(d.start, d.end) for d in facts_of(text, year=year, issue_date=signed).deadlines]
+    assert got == want
+
+
+def test_hours_of_a_window() -> None:
+    d = facts_of(
+        "申报资料现场受理时间为 2024 年 8 月 1 日至 9 月 10 日（工作日上午 9:00—12:00；下午 3:00—6:00）。"
+    ).deadlines[0]
+    assert d.hours == ("09:00-12:00", "15:00-18:00")
+    assert d.event == "申报资料现场受理"
+
+
+FEES = [
+    (
+        "seed",
+        "数字经济（智能制造）副高级职称评审及面试答辩、论文鉴定收费合计 500 元/人。",
+        [(500, "person", ("评审", "面试答辩", "论文鉴定"))],
+    ),
+    (
+        "web",
+        "申报人员须缴纳评审费240元;需要答辩的人员须缴纳答辩、评审费320元。",
+        [(240, "person", ("评审",)), (320, "person", ("答辩", "评审"))],
+    ),
+    ("seed", "单项产品取得销售收入 500 万元以上。", []),
+]
+
+
+@pytest.mark.parametrize(("origin", "text", "want"), FEES, ids=[f"{f[0]}-{i}" for i, f in enumerate(FEES)])
+def test_fees(origin: str, text: str, want: list) -> None:
+    assert [(f.amount, f.per, f.covers) for f in facts_of(text).fees] == want
+
+
+def test_contacts_share_phone_and_email_and_infer_area_code() -> None:
+    text = "联系地址：忻州市工业和信息化局人事教育科（忻州长征西街2号）\n\n联系人：刘艾东 张楠\n\n联系电话：0350-3334038\n\n电子邮箱：gxjrsk2021@163.com"
+    contacts = facts_of(text).contacts
+    assert [(c.name, c.phone, c.email) for c in contacts] == [
+        ("刘艾东", "0350-3334038", "gxjrsk2021@163.com"),
+        ("张楠", "0350-3334038", "gxjrsk2021@163.com"),
+    ]
+    assert contacts[0].org == "忻州市工业和信息化局人事教育科"
+    assert contacts[0].address == "忻州长征西街2号"
+    bare = facts_of(
+        "（三）联系人：刘宇翔；联系电话：85811227；联系地址：海州区朝阳东路 69 号", city="连云港市"
+    ).contacts[0]
+    assert (bare.phone, bare.phone_inferred) == ("0518-85811227", True)
+
+
+def test_area_code_table_is_in_step_with_phonenumbers() -> None:
+    pytest.importorskip("phonenumbers")
+    from scripts.area_codes import OUT, render
+
+    assert OUT.read_text(encoding="utf-8") == render(), "run scripts/area_codes.py"
