@@ -28,11 +28,11 @@ browser:
 	  echo "chromium not installed: browser tests will be skipped"; }
 
 test: $(STAMP) browser
-	$(PY) -m ruff check pipeline tests scripts
+	$(PY) -m ruff check pipeline tests scripts bench
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff check pipeline tests scripts
+	$(PY) -m ruff check pipeline tests scripts bench
 	$(PY) -m ruff format --check pipeline tests scripts
 	$(PY) -m mypy pipeline
 

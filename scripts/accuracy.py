@@ -1,0 +1,69 @@
+"""``make accuracy``: ingest the seeds and the web excerpts and print the scorer table for each set.
+
+python scripts/accuracy.py [--shared ../shared] [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import tempfile
+from pathlib import Path
+
+from pipeline.errors import IngestError
+from pipeline.ingest import ingest_file
+from pipeline.store import dumps, record_name
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _scorer(shared: Path):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("score", shared / "eval" / "score.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(name: str, files: list[Path], gold: Path, shared: Path, verbose: bool) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in files:
+            try:
+                (Path(tmp) / record_name(str(f))).write_text(dumps(ingest_file(f)), encoding="utf-8")
+            except IngestError as exc:
+                print(exc.line(), file=sys.stderr)
+        print(f"\n### {name}: {len(files)} files against {gold.relative_to(ROOT)}\n")
+        argv = ["--records", tmp, "--gold", str(gold)] + (["--verbose"] if verbose else [])
+        score = _scorer(shared)
+        score.main(argv)
+        return float(score.score(Path(tmp), gold)["macro_f1"])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+    if not (args.shared / "eval" / "score.py").exists():
+        print(f"error: {args.shared}: the shared scorer and corpus are not there", file=sys.stderr)
+        return 1
+    run(
+        "seeds",
+        sorted((ROOT / "data" / "raw").glob("*.txt")),
+        ROOT / "tests" / "gold" / "seeds",
+        args.shared,
+        args.verbose,
+    )
+    run(
+        "web excerpts",
+        sorted((args.shared / "corpus" / "web").glob("web-*.txt")),
+        ROOT / "tests" / "gold" / "web",
+        args.shared,
+        args.verbose,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
