@@ -1,0 +1,90 @@
+"""The query/export CLI as a user runs it: exact output lines, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, STRUCTURED
+
+TABLES = "notices, clauses, service_years, requirements, deadlines, fees, contacts, citations"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_grouped_count_as_table() -> None:
+    done = run(
+        "query",
+        "SELECT city, count(*) AS n FROM notices GROUP BY city ORDER BY city",
+        "--data",
+        str(STRUCTURED),
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["city", "n"]
+    assert lines[-1] == "(2 rows)"
+    assert any(line.split() == ["忻州市", "1"] for line in lines)
+
+
+def test_json_output_has_iso_dates() -> None:
+    done = run(
+        "query",
+        "SELECT event, end_date FROM deadlines ORDER BY end_date LIMIT 1",
+        "--data",
+        str(STRUCTURED),
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stderr
+    row = json.loads(done.stdout.splitlines()[0])
+    assert len(row["end_date"]) == 10 and row["end_date"][4] == "-"
+
+
+def test_csv_output() -> None:
+    done = run("query", "SELECT count(*) AS n FROM notices", "--data", str(STRUCTURED), "--format", "csv")
+    assert done.stdout == "n\n2\n"
+
+
+@pytest.mark.parametrize(
+    ("sql", "line"),
+    [
+        ("SELECT * FROM requirement", f"error: no table named requirement; tables: {TABLES}"),
+        ("SELEC 1", 'error: Parser Error: syntax error at or near "SELEC"'),
+        (
+            "SELECT nope FROM notices",
+            'error: Binder Error: Referenced column "nope" not found in FROM clause',
+        ),
+        ("", "error: empty query; try: SELECT city, count(*) FROM requirements GROUP BY city"),
+    ],
+)
+def test_bad_sql_is_one_clear_line(sql: str, line: str) -> None:
+    done = run("query", sql, "--data", str(STRUCTURED))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == line + "\n"
+
+
+def test_missing_data_folder(tmp_path: Path) -> None:
+    done = run("query", "SELECT 1", "--data", str(tmp_path / "none"))
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"error: {tmp_path / 'none'}: no such folder (run `make ingest` first)\n",
+    )
+
+
+def test_export_cli_prints_files(tmp_path: Path) -> None:
+    done = run("export", "--data", str(STRUCTURED), "--to", str(tmp_path / "r.xlsx"))
+    assert (done.returncode, done.stdout) == (0, f"{tmp_path / 'r.xlsx'}\n")
+    bad = run("export", "--data", str(STRUCTURED), "--to", str(tmp_path / "r.txt"))
+    assert (bad.returncode, bad.stderr) == (
+        1,
+        f"error: {tmp_path / 'r.txt'}: give FILE.xlsx, FILE.parquet or a folder ending in /\n",
+    )
