@@ -90,7 +90,12 @@ def _whitespace(m: _Mapped) -> _Mapped:
     return _sub(m, _INVISIBLE, "")
 
 
+_HAS_FULLWIDTH = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0e\uff20\uff0f\uff3f]")
+
+
 def _widths(m: _Mapped) -> _Mapped:
+    if not _HAS_FULLWIDTH.search(m.text):
+        return m
     return _translate_1to1(m, lambda s: s.translate(_FULLWIDTH))
 
 
@@ -262,6 +267,7 @@ def _glue(prev: str, nxt: str) -> bool:
 
 
 _HAN_GAP = regex.compile(r"(?<=\p{Han}) (?=\p{Han})")
+_HAN_CHAR = regex.compile(r"[\u4e00-\u9fff]")
 _MIN_HAN_FOR_GAP = 30
 
 
@@ -275,7 +281,10 @@ def _han_gaps(m: _Mapped) -> _Mapped:
     keep = []
     pos = 0
     for line in text.split("\n"):
-        han = sum(1 for c in line if "\u4e00" <= c <= "\u9fff")
+        if " " not in line:
+            pos += len(line) + 1
+            continue
+        han = len(_HAN_CHAR.findall(line))
         if han >= _MIN_HAN_FOR_GAP and line.count(" ") <= han // 8 and _PROSE.search(line):
             keep.append((pos, pos + len(line)))
         pos += len(line) + 1

@@ -81,15 +81,18 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
     return {"clause": ev.clause, "span": [ev.span[0], ev.span[1]], "text": ev.text}
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.name != "evidence")
+
+
 def _fact(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f in fields(obj):
-        if f.name == "evidence":
-            continue
-        value = getattr(obj, f.name)
+    for name in _field_names(type(obj)):
+        value = getattr(obj, name)
         if isinstance(value, tuple):
             value = list(value)
-        out[f.name] = value
+        out[name] = value
     out.update(_evidence(obj.evidence))
     return out
 

@@ -7,6 +7,7 @@ resolve against the notice, never against the clock.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import regex
@@ -29,6 +30,10 @@ class Context:
     province: str | None = None
     area_code: str | None = None
     warnings: list[str] = field(default_factory=list)
+    _ends: list[int] = field(default_factory=list, repr=False)  # offsets just after each sentence end
+
+    def __post_init__(self) -> None:
+        self._ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
 
     def evidence(self, span: Span) -> Evidence:
         """Provenance of a fact: the clause it falls in, its span, the sentence it was read from."""
@@ -40,11 +45,15 @@ class Context:
     def sentence_bounds(self, start: int, end: int) -> Span:
         """The sentence around [start, end): from the last sentence end before to the next one after."""
         text = self.text
-        s = start
-        while s > 0 and not _SENTENCE_END.match(text[s - 1]):
-            s -= 1
-        m = _SENTENCE_END.search(text, end)
-        e = m.end() if m and text[m.start()] != "\n" else (m.start() if m else len(text))
+        i = bisect.bisect_right(self._ends, start) - 1
+        s = self._ends[i] if i >= 0 else 0
+        j = bisect.bisect_right(self._ends, end)
+        if j < len(self._ends):
+            e = self._ends[j]
+            if text[e - 1] == "\n":
+                e -= 1
+        else:
+            e = len(text)
         while s < e and text[s].isspace():
             s += 1
         return s, max(e, end)

@@ -8,6 +8,8 @@ fallback.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import regex
 
 from pipeline import gazetteer, lexicon
@@ -202,6 +204,35 @@ def specialties(title_text: str | None) -> list[str]:
     return [p for p in (x.strip() for x in parts) if p]
 
 
+@dataclass(frozen=True)
+class _Found:
+    value: str
+    span: tuple[int, int]
+
+
+_NUMBER_TAIL = regex.compile(
+    r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号|令第\s*\d{1,4}\s*号"
+)
+
+
+def _doc_numbers_in(text: str) -> list[_Found]:
+    """Document numbers found from their fixed tail (〔2024〕18号) backwards: far cheaper than
+    trying an issuer prefix at every character."""
+    out = []
+    for tail in _NUMBER_TAIL.finditer(text):
+        m = DOC_NUMBER.match(text, max(0, tail.start() - 16), tail.end())
+        start = max(0, tail.start() - 16)
+        while m is None or m.end() != tail.end():
+            start += 1
+            if start >= tail.start():
+                m = None
+                break
+            m = DOC_NUMBER.match(text, start, tail.end())
+        if m is not None:
+            out.append(_Found(m.group(0), m.span()))
+    return out
+
+
 def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
     text = ctx.text
     out: list[CitedDocument] = []
@@ -214,8 +245,8 @@ def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
             continue
         seen.add(number)
         out.append(CitedDocument(ctx.evidence(m.span()), number, _squash(m.group("title"))))
-    for m in DOC_NUMBER.finditer(text):
-        number = _squash(m.group(0))
+    for m in _doc_numbers_in(text):
+        number = _squash(m.value)
         number = regex.sub(r"^(?:根据|按照|依据|参照|执行|详见|见|和|及|与|的|省|市)+", "", number)
         if (
             len(number) < 6
@@ -225,7 +256,7 @@ def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
         ):
             continue
         seen.add(number)
-        out.append(CitedDocument(ctx.evidence(m.span()), number, None))
+        out.append(CitedDocument(ctx.evidence(m.span), number, None))
     out.sort(key=lambda c: c.evidence.span[0])
     return out
 
