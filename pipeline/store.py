@@ -24,9 +24,20 @@ def record_name(source_path: str) -> str:
     return Path(source_path).name + ".json"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()
+
+
 def write_atomic(path: Path, content: str) -> None:
+    """Write to a temporary file beside ``path``, fsync, then rename over it: all or nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, _MODE)  # mkstemp makes 0600; a record is as readable as any file the user writes
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(content)
