@@ -15,7 +15,12 @@ from tests.conftest import ROOT, STRUCTURED, WEB, needs_shared
 
 
 def _records(folder: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+    # hidden files (the batch .manifest.json) are not records
+    return [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(folder.glob("*.json"))
+        if not p.name.startswith(".")
+    ]
 
 
 def _expected_rows(records: list[dict[str, Any]]) -> dict[str, int]:
