@@ -55,7 +55,7 @@ def test_bad_file_gives_one_line_and_the_batch_goes_on(
     result = run("ingest", str(bad_files[kind]), str(seed), "--out", str(out), "--jobs", "1")
     assert result.returncode == 1
     assert result.stderr.splitlines() == [f"error: {bad_files[kind]}: {EXPECTED[kind]}"]
-    assert sorted(p.name for p in out.iterdir()) == ["004_44f96866d5556162.txt.json"]
+    assert sorted(p.name for p in out.glob("[!.]*")) == ["004_44f96866d5556162.txt.json"]
 
 
 def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
