@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from pipeline.errors import IngestError
 from pipeline.store import dumps, record_name, write_atomic
 
 MANIFEST = ".manifest.json"
-_MANIFEST_EVERY_S = 1.0
+JOURNAL = ".manifest.jsonl"  # one line per outcome since the manifest was last written
 
 
 @dataclass(frozen=True)
@@ -104,17 +103,32 @@ def process(path: str) -> Outcome:
 
 
 def _read_manifest(out: Path) -> dict[str, Any]:
+    """The manifest, with the journal of a run that was killed replayed on top of it."""
+    data: dict[str, Any] = {"pipeline": None, "files": {}}
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if isinstance(data, dict) and isinstance(data.get("files"), dict):
-            return data
+        loaded = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if isinstance(loaded, dict) and isinstance(loaded.get("files"), dict):
+            data = loaded
     except (OSError, ValueError):
         pass
-    return {"pipeline": None, "files": {}}
+    try:
+        lines = (out / JOURNAL).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # the last line of a killed run may be cut short
+        if entry.get("pipeline") == data.get("pipeline") or data.get("pipeline") is None:
+            data["pipeline"] = entry.get("pipeline")
+            data["files"][entry["path"]] = entry["entry"]
+    return data
 
 
 def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
     write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    (out / JOURNAL).unlink(missing_ok=True)
 
 
 def _clean_leftovers(out: Path) -> None:
@@ -211,7 +225,7 @@ def run_batch(
             continue
         todo.append(path)
     workers = jobs or os.cpu_count() or 1
-    last_save = time.monotonic()
+    journal = (out / JOURNAL).open("a", encoding="utf-8")
     try:
         for o in _outcomes(todo, workers):
             reporter.advance(o.path)
@@ -226,10 +240,10 @@ def run_batch(
                 summary.warnings += o.warnings
                 entries[o.path] = {"sha256": o.sha256, "record": name, "warnings": o.warnings}
                 reporter.line(f"ok {o.path} -> {out / name} ({o.facts} facts, {o.warnings} warnings)")
-            if time.monotonic() - last_save > _MANIFEST_EVERY_S:
-                _write_manifest(out, manifest)
-                last_save = time.monotonic()
+            journal.write(json.dumps({"pipeline": version, "path": o.path, "entry": entries[o.path]}, ensure_ascii=False) + "\n")
+            journal.flush()
     finally:
+        journal.close()
         reporter.close()
         _prune(out, entries, {p for p, _ in items}, prune, summary)
         _write_manifest(out, manifest)
