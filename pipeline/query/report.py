@@ -1,0 +1,201 @@
+"""All records → one ``index.html``: a row per notice, linking its review page and last year's diff.
+
+The index is the analyst's entry point: it answers "what do we have, and what
+changed since last year" at a glance, and every number on it is one click from
+the sentence it came from (the review page).  Year-over-year diff pages come
+from ``pipeline.diff`` when that package is importable; without it the column
+is left out rather than linking to nothing.  Works from the record dicts
+directly, so ``make report`` needs neither pandas nor DuckDB.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline.query.review import render_page
+from pipeline.query.tables import record_files
+from pipeline.store import write_atomic
+
+DEGREES = {
+    "doctor": "博士",
+    "master": "硕士",
+    "master_professional": "专业硕士",
+    "second_bachelor": "第二学士",
+    "bachelor": "本科",
+    "college": "大专",
+    "secondary": "中专",
+    "below_required": "学历不达标",
+    None: "不限学历",
+}
+Record = dict[str, Any]
+
+
+def timeline_key(record: Record) -> tuple[str, ...]:
+    """Notices that follow one another year by year: same place, series and specialties."""
+    n = record.get("notice") or {}
+    return (
+        n.get("province") or "",
+        n.get("city") or "",
+        n.get("series") or "",
+        "、".join(n.get("specialties") or []),
+    )
+
+
+def previous_years(records: list[tuple[str, Record]]) -> dict[str, str]:
+    """record file → the file of the latest earlier-year notice on the same timeline."""
+    out: dict[str, str] = {}
+    by_key: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    for name, r in records:
+        year = (r.get("notice") or {}).get("year")
+        if isinstance(year, int) and any(timeline_key(r)[:3]):
+            by_key.setdefault(timeline_key(r), []).append((year, name))
+    for entries in by_key.values():
+        entries.sort()
+        for year, name in entries:
+            earlier = [n for y, n in entries if y < year]
+            if earlier:
+                out[name] = earlier[-1]
+    return out
+
+
+def thresholds(record: Record) -> str:
+    """The regular-route years of service by degree, and how many counted thresholds the notice sets."""
+    facts = record.get("facts") or {}
+    years: dict[Any, float] = {}
+    for f in facts.get("service_years") or []:
+        if f.get("route") == "regular" and isinstance(f.get("years"), (int, float)):
+            d = f.get("degree")
+            years[d] = min(years.get(d, f["years"]), f["years"])
+    order = list(DEGREES)
+    parts = [
+        f"{DEGREES.get(d, d)}{_num(y)}年"
+        for d, y in sorted(years.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    ]
+    n_req = len(facts.get("requirements") or [])
+    if n_req:
+        parts.append(f"业绩条件{n_req}条")
+    return "；".join(parts)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def deadline_summary(record: Record) -> str:
+    """The evaluation's window: earliest start (or end) to latest end among its deadlines."""
+    dates = sorted(
+        d
+        for f in (record.get("facts") or {}).get("deadlines") or []
+        for d in (f.get("start"), f.get("end"))
+        if d
+    )
+    if not dates:
+        return ""
+    return dates[0] if dates[0] == dates[-1] else f"{dates[0]} – {dates[-1]}"
+
+
+def _diff_html(old: Record, new: Record) -> str | None:
+    """The diff page from pipeline.diff, or None when that package is not there (the link is then omitted)."""
+    try:
+        from pipeline.diff import diff_records
+        from pipeline.diff.render import to_html
+    except ImportError:
+        return None
+    return str(to_html(diff_records(old, new)))
+
+
+def write_report(data: Path, out: Path) -> Path:
+    """Write ``out`` (index.html), ``review/<record>.html`` and ``diff/<old>__<new>.html`` beside it."""
+    records = [
+        (p.name.removesuffix(".json"), json.loads(p.read_text(encoding="utf-8"))) for p in record_files(data)
+    ]
+    by_name = dict(records)
+    base = out.parent
+    previous = previous_years(records)
+    rows = []
+    for name, record in sorted(records, key=_sort_key):
+        write_atomic(base / "review" / f"{name}.html", render_page(record))
+        diff_link = ""
+        if name in previous:
+            page = _diff_html(by_name[previous[name]], record)
+            if page is not None:
+                target = f"diff/{previous[name]}__{name}.html"
+                write_atomic(base / target, page)
+                old_year = (by_name[previous[name]].get("notice") or {}).get("year")
+                diff_link = f'<a href="{html.escape(target)}">对比{old_year}年</a>'
+        rows.append(_row(name, record, diff_link))
+    write_atomic(out, _page(rows, len(records)))
+    return out
+
+
+def _sort_key(item: tuple[str, Record]) -> tuple[Any, ...]:
+    name, r = item
+    n = r.get("notice") or {}
+    return (n.get("province") or "~", n.get("city") or "", n.get("series") or "", n.get("year") or 0, name)
+
+
+def _row(name: str, record: Record, diff_link: str) -> str:
+    e = html.escape
+    n = record.get("notice") or {}
+    place = " ".join(x for x in (n.get("province"), n.get("city")) if x) or "未识别地区"
+    n_facts = sum(len(v) for k, v in (record.get("facts") or {}).items() if k not in ("urls", "emails"))
+    warnings = record.get("warnings") or []
+    cells = [
+        e(place),
+        e(str(n.get("year") or "")),
+        e(n.get("series") or ""),
+        e("、".join(n.get("levels") or [])),
+        e("、".join(n.get("specialties") or [])),
+        e(thresholds(record)),
+        e(deadline_summary(record)),
+        str(n_facts),
+        f'<span title="{e(chr(10).join(warnings))}">{len(warnings)}</span>',
+        f'<a href="review/{e(name)}.html" title="{e(n.get("title") or "")}">核对</a>',
+        diff_link,
+    ]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def _page(rows: list[str], count: int) -> str:
+    headers = [
+        "地区",
+        "年度",
+        "系列",
+        "层级",
+        "专业",
+        "主要门槛",
+        "时间窗口",
+        "要素",
+        "警告",
+        "核对页",
+        "上年对比",
+    ]
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>职称评审通知 · {count} 条记录</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 20px; color: #222; }}
+table {{ border-collapse: collapse; font-size: 13px; }}
+th, td {{ border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }}
+th {{ background: #f0f0f0; position: sticky; top: 0; }}
+tr:nth-child(even) td {{ background: #fafafa; }}
+</style>
+</head>
+<body>
+<h1>职称评审通知 · {count} 条记录</h1>
+<p>每行一份通知；“核对页”显示原文中每个要素的位置，“上年对比”列出与上一年度同地区同系列通知的变化。</p>
+<table>
+<thead><tr>{head}</tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</body>
+</html>
+"""
