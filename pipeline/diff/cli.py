@@ -1,0 +1,88 @@
+"""``diff`` and ``history`` subcommands.
+
+``diff A B`` takes record JSON files or raw notices (ingested on the fly, so
+an analyst can compare two downloads without a batch run first). ``history``
+walks a folder of records for one place and diffs each year against the one
+before it. Heavy imports (jieba, ingest) happen inside the commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import IngestError
+
+
+def load_any(path: str) -> dict[str, Any]:
+    """A record from a ``.json`` record file, or from a raw notice by ingesting it now."""
+    p = Path(path)
+    if not p.exists():
+        raise IngestError("no such file", path)
+    if p.suffix.lower() == ".json":
+        from pipeline.store import load_record
+
+        try:
+            record = load_record(p)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise IngestError(f"not a record JSON file ({exc.__class__.__name__})", path) from None
+        if not isinstance(record, dict) or "facts" not in record or "notice" not in record:
+            raise IngestError("not a policy record (no notice/facts)", path)
+        return record
+    from pipeline.ingest import ingest_file
+
+    return ingest_file(p)
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out:
+        from pipeline.store import write_atomic
+
+        write_atomic(Path(out), text)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from pipeline.diff import diff_records
+    from pipeline.diff.render import render
+
+    result = diff_records(load_any(args.a), load_any(args.b))
+    _emit(render(result, args.format), args.out)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from pipeline.diff.history import find_records, history_json, history_markdown
+
+    records = find_records(Path(args.data), args.city, args.series)
+    if not records:
+        where = f"{args.city}" + (f" {args.series}" if args.series else "")
+        print(f"error: {args.data}: no records for {where}", file=sys.stderr)
+        return 1
+    text = history_json(records) if args.format == "json" else history_markdown(records, args.city)
+    _emit(text, args.out)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``diff`` and ``history`` to the main parser (called by ``pipeline.cli``)."""
+    p = subparsers.add_parser("diff", help="what changed between two notices (records or raw files)")
+    p.add_argument("a", metavar="A", help="record JSON or raw notice (before / left)")
+    p.add_argument("b", metavar="B", help="record JSON or raw notice (after / right)")
+    p.add_argument(
+        "--format", choices=("md", "html", "json"), default="md", help="output format (default: md)"
+    )
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_diff)
+
+    h = subparsers.add_parser("history", help="a place's records in year order, with changes year to year")
+    h.add_argument("--city", required=True, help="city (or province) as in notice.city, e.g. 忻州市")
+    h.add_argument("--series", help="only this series, e.g. 工程系列")
+    h.add_argument("--data", default="data/structured", help="folder of records (default: data/structured)")
+    h.add_argument("--format", choices=("md", "json"), default="md", help="output format (default: md)")
+    h.add_argument("--out", help="write to this file instead of standard output")
+    h.set_defaults(func=cmd_history)

@@ -1,0 +1,105 @@
+"""History of one place: its records in year order, each diffed against the previous one.
+
+Records of different series (工程系列 vs 卫生系列) or specialties are not one
+line of succession, so they form separate timelines; comparing them year to
+year would report the series change as the news.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.diff import diff_records
+from pipeline.diff.model import SECTION_TITLES
+
+Record = dict[str, Any]
+
+
+def _place_matches(record: Record, place: str) -> bool:
+    n = record.get("notice") or {}
+    want = place.strip()
+    names = {n.get("city"), n.get("province")} - {None}
+    return any(name == want or name.rstrip("市省") == want.rstrip("市省") for name in names)
+
+
+def find_records(folder: Path, city: str, series: str | None = None) -> list[Record]:
+    """Records under ``folder`` for that place (and series), sorted by year, issue date, id."""
+    out: list[Record] = []
+    for path in sorted(folder.rglob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(record, dict) or "notice" not in record:
+            continue
+        if not _place_matches(record, city):
+            continue
+        if series and (record["notice"].get("series") or "") != series:
+            continue
+        out.append(record)
+    return sorted(out, key=_order)
+
+
+def _order(r: Record) -> tuple[Any, ...]:
+    n = r.get("notice") or {}
+    return (n.get("year") or 0, n.get("issue_date") or "", str(r.get("record_id") or ""))
+
+
+def timelines(records: Sequence[Record]) -> list[tuple[str, list[Record]]]:
+    """One timeline per (series, specialties), in order of first appearance (records are sorted)."""
+    lines: dict[str, list[Record]] = {}
+    for r in records:
+        n = r.get("notice") or {}
+        key = f"{n.get('series') or '未注明系列'} · {'、'.join(n.get('specialties') or []) or '全部专业'}"
+        lines.setdefault(key, []).append(r)
+    return list(lines.items())
+
+
+def _label(r: Record) -> str:
+    n = r.get("notice") or {}
+    return f"{n.get('year') or '?'} {'、'.join(n.get('doc_numbers') or []) or r.get('record_id')}"
+
+
+def history_markdown(records: Sequence[Record], place: str) -> str:
+    """Per timeline: the list of records, then the semantic changes between neighbours."""
+    lines = [f"# {place} 历年职称评审通知", ""]
+    for key, recs in timelines(records):
+        lines += [f"## {key}", ""]
+        for r in recs:
+            n = r.get("notice") or {}
+            lines.append(
+                f"- {_label(r)} · {n.get('title') or ''} · `{(r.get('source') or {}).get('path', '')}`"
+            )
+        lines.append("")
+        for prev, cur in itertools.pairwise(recs):
+            result = diff_records(prev, cur, clauses=False)
+            lines += [f"### {_label(prev)} → {_label(cur)}（{len(result.changes)} 项变化）", ""]
+            if not result.changes:
+                lines += ["无变化。", ""]
+            for section, changes in result.by_section():
+                lines.append(f"- **{SECTION_TITLES[section]}**")
+                lines += [f"  - {c.summary}" for c in changes]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def history_json(records: Sequence[Record]) -> str:
+    """The same as data: timelines with their records' ids and year-to-year changes."""
+    data = []
+    for key, recs in timelines(records):
+        steps = []
+        for prev, cur in itertools.pairwise(recs):
+            result = diff_records(prev, cur, clauses=False)
+            steps.append(
+                {
+                    "from": prev.get("record_id"),
+                    "to": cur.get("record_id"),
+                    "changes": [c.to_json() for c in result.changes],
+                }
+            )
+        data.append({"timeline": key, "records": [r.get("record_id") for r in recs], "steps": steps})
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
