@@ -73,6 +73,23 @@ def short_name(name: str) -> str:
     return name
 
 
+@functools.cache
+def _short_city_pattern() -> re.Pattern[str]:
+    g = gazetteer()
+    shorts = {short_name(c): c for c in g.city_province if len(short_name(c)) >= 2}
+    alternation = "|".join(re.escape(s) for s in sorted(shorts, key=len, reverse=True))
+    return re.compile(rf"({alternation})(?=职称|人社|人力资源|市直|市属)")
+
+
+def find_short_city(text: str) -> str | None:
+    """A prefecture named by its short form where it heads 职称/人社 (淮安职称申报): its full name."""
+    m = _short_city_pattern().search(text)
+    if not m:
+        return None
+    g = gazetteer()
+    return next((c for c in g.city_province if short_name(c) == m.group(1)), None)
+
+
 def find_places(text: str) -> list[tuple[str, int]]:
     """Full province and city names in ``text`` with their offsets, in order."""
     return [(m.group(0), m.start()) for m in gazetteer().pattern.finditer(text)]

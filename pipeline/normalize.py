@@ -227,6 +227,7 @@ def _join_broken_lines(m: _Mapped) -> _Mapped:
                 and not _ENDS_TITLE.search(pline)
                 and not _ENDS_SENTENCE.search(pline)
                 and not _STARTS_BLOCK.match(line.lstrip())
+                and not _is_title_line(line.strip())
                 and _glue(pline, line.strip())
             ):
                 cuts.append((starts[prev] + len(lines[prev]), starts[i]))
@@ -246,6 +247,11 @@ def _join_broken_lines(m: _Mapped) -> _Mapped:
 
 
 _HEADING_MAX = 40
+
+
+def _is_title_line(line: str) -> bool:
+    """A short line ending like a title (…资格条件, …的通知) stands on its own."""
+    return len(line) <= _HEADING_MAX and not _PROSE.search(line) and bool(_ENDS_TITLE.search(line))
 
 
 def _unclosed(line: str) -> bool:

@@ -37,6 +37,7 @@ _ANY_LABEL = regex.compile("|".join(f"(?P<{k}>{p.pattern})" for k, (_, p) in STY
 _INLINE = regex.compile(rf"(?<=[。；;])\s*(?=(?:[{_CN}]+、|[（(][{_CN}]+[）)]))")
 _HEADING_LINE = regex.compile(r"^[^，。；：,;:？！]{1,40}$")
 _HEADING_LEAD = regex.compile(r"^([^，。；：,;:]{2,30})[。：:](?=.)")
+_INSTRUCTION = regex.compile(r"下列|如下|之一")
 _HEADING_LINE_COMMAS = regex.compile(r"^[^。；：;:？！]{1,40}$")
 _CLOSING_START = regex.compile(
     r"^(?:附件|附表|联系人|联系电话|联系方式|联系地址|咨询电话|电子邮箱|邮箱|抄报|抄送|公开类型|公开方式|本通知|特此通知)"
@@ -85,8 +86,10 @@ def _heading(text: str, mk: _Marker) -> str | None:
     rest = text[mk.end : mk.line_end].strip()
     if not rest:
         return None
+    if _INSTRUCTION.search(rest):
+        return None  # 应具备下列条件之一: an instruction, not a title
     if mk.style in _ITEM_STYLES:
-        if len(rest) <= 15 and _HEADING_LINE.match(rest.rstrip("：:")):
+        if mk.line_end < len(text) and len(rest) <= 15 and _HEADING_LINE.match(rest.rstrip("：:")):
             return rest.rstrip("：:、 ")
     else:
         bare = rest.rstrip("。.：:")

@@ -66,8 +66,6 @@ def test_seed_accuracy(tmp_path: Path) -> None:
 def test_web_accuracy_does_not_regress(tmp_path: Path) -> None:
     """A floor at the measured level, raised as the extractors improve."""
     result = _score({p.name: ingest_file(p) for p in WEB_FILES}, GOLD / "web", tmp_path)
-    f1 = {k: v["f1"] for k, v in result["facets"].items()}
-    assert f1["service_years"] >= 0.93
-    assert f1["requirements"] >= 0.93
-    assert f1["deadlines"] >= 0.90
-    assert f1["clauses.second"] >= 0.95
+    assert result["macro_f1"] >= 0.97
+    low = {k: v["f1"] for k, v in result["facets"].items() if v["f1"] < 0.90}
+    assert not low, low

@@ -43,7 +43,7 @@ def extract(
         fees=extract_fees(ctx),
         contacts=extract_contacts(ctx, meta.issuers),
         emails=extract_emails(text),
-        urls=extract_urls(text),
+        urls=extract_urls(text, ctx.warnings),
     )
     if ctx.area_code is None and any(c.phone and not c.phone.startswith(("0", "1")) for c in facts.contacts):
         ctx.warn("a local phone number without area code, and the notice's city is unknown")

@@ -14,6 +14,8 @@ from pipeline.types import Contact
 
 EMAIL = regex.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 URL = regex.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]*)?")
+_HAN_BEFORE = regex.compile(r"\p{Han}$")
+_HAN_AFTER = regex.compile(r"\p{Han}")
 _PHONE = regex.compile(
     r"(?<![\d\-])(?:\(?0\d{2,3}\)?[\-－—\s]?)?[1-9]\d{6,7}(?![\d])|(?<!\d)1[3-9]\d{9}(?!\d)"
 )
@@ -32,11 +34,21 @@ def extract_emails(text: str) -> list[str]:
     return list(dict.fromkeys(m.group(0).rstrip(".") for m in EMAIL.finditer(text)))
 
 
-def extract_urls(text: str) -> list[str]:
+def extract_urls(text: str, warnings: list[str] | None = None) -> list[str]:
+    """Every URL once. A bare www-address glued between Chinese characters (网站www.x.com对…)
+    is a copying site's watermark, not the notice's: dropped with a warning."""
     out = []
     for m in URL.finditer(text):
         u = m.group(0).rstrip(".,;:)'")
         if "@" in u:
+            continue
+        if (
+            not u.startswith("http")
+            and _HAN_BEFORE.search(text, 0, m.start())
+            and _HAN_AFTER.match(text, m.start() + len(u))
+        ):
+            if warnings is not None:
+                warnings.append(f"web-site watermark address ignored: {u}")
             continue
         out.append(u)
     return list(dict.fromkeys(out))

@@ -28,6 +28,12 @@ _CITATION = regex.compile(
 _TITLE_LINE = regex.compile(
     r"^(?:[^\n]{0,40}?)(?:关于|转发)[^\n]{4,120}?(?:通知|通告|公告|意见|办法|方案|安排|细则|规定|函|条件|要求|说明)$"
 )
+# a web page's title line cut one character short: …工作的通
+_TRUNCATED_TAIL = regex.compile(r"(关于.{4,100}?)(的通)$")
+# spam before the real title: 某某官方网站关于开展… → 关于开展…; kept when the prefix is a place or issuer
+_JUNK_BEFORE_ABOUT = regex.compile(r"^[^\n]*?[A-Za-z·()（）]+[^\n]*?(关于.+)$")
+_PAGE_HEADLINE = regex.compile(r"职称.*(?:评审|申报|资格|条件|要求)|(?:评审|申报).*(?:条件|要求)")
+_NOT_HEADLINE = regex.compile(r"[，。；,;>|]|^(?:[一二三四五六七八九十]+、|[（(]|\d+[.、])")
 _TITLE_PREFIX = regex.compile(r"^(?:第[一二三四五六七八九十\d]+篇[:：]\s*|附件\s*\d*\s*)")
 _TITLE_FALLBACK = regex.compile(
     r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|要求|说明)[!！]?$"
@@ -39,8 +45,10 @@ _DATE_LINE = regex.compile(r"^[（(]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日
 _YEAR_OF = regex.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_PLAIN = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 _SPECIALTY = regex.compile(
-    r"(?:系列|年度|全市|全省|全区)(?P<spec>[^\n系列年度]{1,40}?)(?:工程)?专业(?:技术)?(?:职称|正高级|高级|中级|初级|副高级|技术资格|评审|工程师)"
+    r"(?:系列|年度|全市|全省|全区|[省市县区])(?P<spec>[^\n系列年度省市]{2,40}?)"
+    r"(?:(?:工程)?(?:专业)?(?:技术)?(?:正高级|副高级|高级|中级|初级|工程师)|(?:专业)?(?:技术)?(?:职称|技术资格|评审))"
 )
+_NOT_SPECIALTY = regex.compile(r"^(?:开展|做好|印发|报送|关于|申报|组织|全市|全省|专业技术|职称|工程|专业)+$")
 
 
 def _squash(s: str) -> str:
@@ -68,12 +76,20 @@ def _head_lines(text: str, clauses: list[Clause]) -> list[tuple[int, str]]:
 
 def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int, int] | None]:
     for start, line in head:
-        if len(line) <= 140 and _TITLE_LINE.match(line):
-            return _squash(line), (start, start + len(line))
+        repaired = _TRUNCATED_TAIL.sub(r"\1\2知", line)
+        if len(line) <= 140 and _TITLE_LINE.match(repaired):
+            about = _JUNK_BEFORE_ABOUT.search(repaired)
+            cut = about.start(1) if about else 0
+            return _squash(repaired[cut:]), (start + cut, start + len(line))
     for k, (start, line) in enumerate(head[:8]):
         line = _TITLE_PREFIX.sub("", line)
         if _TITLE_FALLBACK.match(line) and (k == 0 or not regex.search(r"[:：]", line)):
             return _squash(line.rstrip("!！")), (start, start + len(line))
+    if head:
+        start, line = head[0]
+        # a criteria page headed by one short line about titles: 职称评审的资格要求:专业工作年限
+        if len(line) <= 40 and _PAGE_HEADLINE.search(line) and not _NOT_HEADLINE.search(line):
+            return _squash(line), (start, start + len(line))
     return None, None
 
 
@@ -84,6 +100,8 @@ def doc_numbers(head: list[tuple[int, str]]) -> list[str]:
         m = DOC_NUMBER.fullmatch(line.replace(" ", ""))
         if m and "令第" not in line:
             out.append(m.group(0))
+        elif len(line) <= 24:
+            out.extend(f.value for f in repair_broken_numbers(line) if f.span == (0, len(line)))
     return list(dict.fromkeys(out))
 
 
@@ -147,19 +165,21 @@ def year(text: str, title_text: str | None, signed: str | None) -> int | None:
 def place(
     text: str, title_text: str | None, issuer_names: list[str], numbers: list[str]
 ) -> tuple[str | None, str | None]:
-    """(province, city): the issuers decide, then the title, then the opening of the text."""
+    """(province, city): the first prefecture named by the issuers, the title or the opening
+    (a short name counts where it heads 职称/人社: 淮安职称…); else the first province."""
     g = gazetteer.gazetteer()
-    for source in ("\n".join(issuer_names), title_text or "", text[:600]):
-        found = gazetteer.find_places(source)
-        cities = [n for n, _ in found if n in g.city_province]
-        provinces = [n for n, _ in found if n in g.provinces]
-        if cities:
-            city = cities[0]
-            return g.city_province[city], city
-        if provinces:
-            prov = provinces[0]
-            return prov, None
-    return None, None
+    sources = ("\n".join(issuer_names), title_text or "", text[:600])
+    province = None
+    for source in sources:
+        for name, _ in gazetteer.find_places(source):
+            if name in g.city_province:
+                return g.city_province[name], name
+            if province is None and name in g.provinces:
+                province = name
+        short = gazetteer.find_short_city(source)
+        if short:
+            return g.city_province[short], short
+    return province, None
 
 
 def series(text: str, title_text: str | None) -> str | None:
@@ -196,6 +216,10 @@ def specialties(title_text: str | None) -> list[str]:
     if not m:
         return []
     spec = m.group("spec").strip("、， ")
+    spec = regex.sub(r"^(?:开展|做好|印发|报送|组织)+", "", spec)
+    spec = regex.sub(r"专业$", "", spec)
+    if _NOT_SPECIALTY.match(spec):
+        return []
     spec = regex.sub(r"^(?:全市|全省|全区|工程系列|[\p{Han}]{1,4}系列)", "", spec)
     spec = regex.sub(r"^\d{4}年度?", "", spec)
     if not spec:
@@ -215,6 +239,20 @@ _NUMBER_TAIL = regex.compile(
 )
 
 
+# a scraped number that lost its closing bracket: 枣人社办发〔202032 / 鲁人社发〔202016号
+_BROKEN_NUMBER = regex.compile(
+    r"(?P<prefix>\p{Han}{2,12}?)〔(?P<year>(?:19|20)\d{2})(?P<serial>\d{1,3})(?:号|(?=[)）\s]|$))"
+)
+
+
+def repair_broken_numbers(text: str) -> list[_Found]:
+    """Numbers whose closing bracket the page lost, rebuilt as 〔year〕serial号."""
+    return [
+        _Found(f"{m.group('prefix')}〔{m.group('year')}〕{m.group('serial')}号", m.span())
+        for m in _BROKEN_NUMBER.finditer(text)
+    ]
+
+
 def _doc_numbers_in(text: str) -> list[_Found]:
     """Document numbers found from their fixed tail (〔2024〕18号) backwards: far cheaper than
     trying an issuer prefix at every character."""
@@ -230,7 +268,8 @@ def _doc_numbers_in(text: str) -> list[_Found]:
             m = DOC_NUMBER.match(text, start, tail.end())
         if m is not None:
             out.append(_Found(m.group(0), m.span()))
-    return out
+    out.extend(repair_broken_numbers(text))
+    return sorted(out, key=lambda f: f.span)
 
 
 def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
@@ -247,7 +286,9 @@ def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
         out.append(CitedDocument(ctx.evidence(m.span()), number, _squash(m.group("title"))))
     for m in _doc_numbers_in(text):
         number = _squash(m.value)
-        number = regex.sub(r"^(?:根据|按照|依据|参照|执行|详见|见|和|及|与|的|省|市)+", "", number)
+        number = regex.sub(
+            r"^(?:根据|按照|依据|参照|执行|详见|见|按|由|经|在|对|将|即|以|和|及|与|的|省|市)+", "", number
+        )
         if (
             len(number) < 6
             or number in seen

@@ -28,6 +28,8 @@ _AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
 _RANK = regex.compile(r"(?:排名|排序|排)?前\s*(?P<n>\d{1,2})\s*(?:名|位)?")
 _VERB_BEFORE = regex.compile(r"(?:出版|发表|获得|获|完成|主持|参加|参与|编制|撰写|取得|承担)\s*过?\s*$")
 _LIST_SEP = regex.compile(r"、|或|和|及")
+_PARENTHETICAL = regex.compile(r"[（(][^（()）]*[)）]")
+_UNDERTAKES = regex.compile(r"(?:主持|承担)(?:完成)?\s*$|主持完成")
 _GROUP_EXCEPTIONAL = regex.compile(r"破格")
 
 
@@ -112,7 +114,10 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
             a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi)
             phrase = text[a:b]
             unit = m.group("unit")[0]
-            kind = _kind(phrase, unit, sentence)
+            plain = _PARENTHETICAL.sub("", phrase)  # (包括制定技术标准…) explains, it does not demand
+            kind = _kind(plain, unit, sentence)
+            if kind is None and unit == "项" and _UNDERTAKES.search(text, a, m.start()):
+                kind = ("project", None)  # 主持完成2项以上…: what one completes by the item is a project
             if kind is None:
                 continue
             if not m.group("up") and not m.group("pre"):
@@ -123,7 +128,10 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
             kinds = [kind]
             if not _kind(text[a : m.start()], unit, ""):
                 # 2项以上新型实用专利、外观设计专利或软件著作权: one entry per listed kind
-                listed = [_kind(part, unit, "") for part in _LIST_SEP.split(text[m.end() : b])]
+                listed = [
+                    _kind(part, unit, "")
+                    for part in _LIST_SEP.split(_PARENTHETICAL.sub("", text[m.end() : b]))
+                ]
                 kinds = list(dict.fromkeys(k for k in listed if k)) or [kind]
             for kind in kinds:
                 out.append(_requirement(ctx, m, kind, phrase, s_hi))

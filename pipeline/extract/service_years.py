@@ -40,6 +40,15 @@ _ROUTE_CUES = (
     ("high_skill", regex.compile(r"高技能|技能人才|技师")),
 )
 _CELL_MAX = 30
+# a period of something other than service: a file kept by an agency, residence
+_NOT_SERVICE_SEGMENT = regex.compile(r"档案|户口|托管|居住|缴纳|社保")
+_COMMA = regex.compile(r"[，,]")
+
+
+def _segment(text: str, start: int, pos: int) -> str:
+    """The comma-bounded part of a sentence piece that ends at ``pos``."""
+    cut = [m.end() for m in _COMMA.finditer(text, start, pos)]
+    return text[cut[-1] if cut else start : pos]
 
 
 @functools.cache
@@ -126,15 +135,20 @@ def _row_degrees(text: str, piece_start: int) -> list[tuple[str, int]]:
 def extract_service_years(ctx: Context) -> list[ServiceYears]:
     text = ctx.text
     out: list[ServiceYears] = []
+    previous = None
     for pm in _PIECE.finditer(text):
         piece_start, piece_end = pm.span()
         piece = pm.group(0)
+        if piece == previous and text[piece_start - 1 : piece_start] in "；;":
+            continue  # a sentence a copying site doubled (中专,技术员满4年;中专,技术员满4年;)
+        previous = piece
         matches = [
             m
             for m in _YEARS.finditer(text, piece_start, piece_end)
             if (m.group("man") or m.group("up"))
             and not _NOT_TENURE_BEFORE.search(text[max(piece_start, m.start() - 6) : m.start()])
             and (parse_number(m.group("n")) or 0) <= 60
+            and not _NOT_SERVICE_SEGMENT.search(_segment(text, piece_start, m.start()))
         ]
         if not matches:
             continue
