@@ -49,8 +49,8 @@ def _clause_changes(clauses: list[ClauseDiff], facts: list[Change]) -> list[Chan
     invisible in the semantic summary without this.
     """
     explained: dict[str, set[str]] = {"removed": set(), "added": set()}
-    for c in facts:
-        for kind, fact in (("removed", c.before), ("added", c.after)):
+    for change in facts:
+        for kind, fact in (("removed", change.before), ("added", change.after)):
             if isinstance(fact, dict) and fact.get("clause"):
                 cid = str(fact["clause"])
                 while cid:

@@ -22,7 +22,7 @@ Record = dict[str, Any]
 def _place_matches(record: Record, place: str) -> bool:
     n = record.get("notice") or {}
     want = place.strip()
-    names = {n.get("city"), n.get("province")} - {None}
+    names = [str(x) for x in (n.get("city"), n.get("province")) if x]
     return any(name == want or name.rstrip("市省") == want.rstrip("市省") for name in names)
 
 
