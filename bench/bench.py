@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 300
+N_BATCH = 1000
 FLOOR_PATTERNS = [
     r"满\s*\d+\s*年",
     r"\d+\s*年以上",
@@ -42,11 +43,11 @@ FLOOR_PATTERNS = [
 ]
 
 
-def make_corpus(folder: Path) -> list[Path]:
+def make_corpus(folder: Path, n: int = N) -> list[Path]:
     rng = random.Random(20241123)
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "raw").glob("*.txt"))]
     out = []
-    for i in range(N):
+    for i in range(n):
         text = seeds[i % len(seeds)]
         year = rng.randint(2019, 2030)
         text = re.sub(r"20(2[0-9])", lambda m, y=year: str(y + int(m.group(1)) - 24), text)
@@ -62,7 +63,7 @@ def make_corpus(folder: Path) -> list[Path]:
             text,
         )
         p = folder / f"notice-{i:04d}.txt"
-        p.write_text(text, encoding="utf-8")
+        p.write_text(text + f"\n共印{i + 1}份\n", encoding="utf-8")
         out.append(p)
     return out
 
@@ -107,6 +108,13 @@ def main() -> int:
                 ]
             )
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        big = Path(tmp) / "batch"
+        big.mkdir()
+        make_corpus(big, N_BATCH)
+        ingest = [sys.executable, "-m", "pipeline", "ingest", str(big)]
+        batch_first = timed([*ingest, "--out", str(Path(tmp) / "b1"), "--jobs", "1"])
+        batch_again = timed([*ingest, "--out", str(Path(tmp) / "b1"), "--jobs", "1"])
+        batch_two = timed([*ingest, "--out", str(Path(tmp) / "b2"), "--jobs", "2"])
     per = wall[1] / N * 1000
     floor_per = floor_s / N * 1000
     rows = [
@@ -118,6 +126,9 @@ def main() -> int:
         ("ingest --jobs 2, wall", f"{wall[2]:.2f} s ({N / wall[2]:.0f} notices/s)"),
         ("start-up (ingest --help)", f"{startup * 1000:.0f} ms"),
         ("peak memory of one ingest process", f"{peak_mb:.0f} MB"),
+        (f"{N_BATCH} notices, first run (--jobs 1)", f"{batch_first:.2f} s"),
+        (f"{N_BATCH} notices, second run, nothing changed", f"{batch_again:.2f} s ({batch_again / batch_first:.0%} of the first)"),
+        (f"{N_BATCH} notices, first run (--jobs 2)", f"{batch_two:.2f} s ({batch_first / batch_two:.2f}x the speed of --jobs 1)"),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure'.ljust(width)} | value |\n|{'-' * (width + 2)}|-------|")
