@@ -296,11 +296,18 @@ def _han_gaps(m: _Mapped) -> _Mapped:
         pos += len(line) + 1
     if not keep:
         return m
-    spans = {s for a, b in keep for s in (mm.start() for mm in _HAN_GAP.finditer(text, a, b))}
-    if not spans:
+    cuts = sorted(mm.start() for a, b in keep for mm in _HAN_GAP.finditer(text, a, b))
+    if not cuts:
         return m
-    out = [c for i, c in enumerate(text) if i not in spans]
-    offs = [o for i, o in enumerate(m.offs) if i not in spans]
+    out: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    for c in cuts:
+        out.append(text[pos:c])
+        offs.extend(m.offs[pos:c])
+        pos = c + 1
+    out.append(text[pos:])
+    offs.extend(m.offs[pos:])
     return _Mapped("".join(out), offs)
 
 

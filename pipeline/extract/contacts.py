@@ -14,6 +14,7 @@ from pipeline.types import Contact
 
 EMAIL = regex.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 URL = regex.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]*)?")
+_NOT_PHONE_CHAR = regex.compile(r"[^\d\-]")
 _HAN_BEFORE = regex.compile(r"\p{Han}$")
 _HAN_AFTER = regex.compile(r"\p{Han}")
 _PHONE = regex.compile(
@@ -27,7 +28,7 @@ _BLOCK_GAP = 160
 
 
 def _digits(s: str) -> str:
-    return regex.sub(r"[^\d\-]", "", s.replace("－", "-").replace("—", "-")).strip("-")
+    return _NOT_PHONE_CHAR.sub("", s.replace("－", "-").replace("—", "-")).strip("-")
 
 
 def extract_emails(text: str) -> list[str]:
@@ -115,7 +116,7 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
         addr_m = _ADDRESS.search(text, lo, hi)
         address = org = None
         if addr_m:
-            address = regex.sub(r"\s+", "", addr_m.group("addr"))
+            address = "".join(addr_m.group("addr").split())
             inner = regex.fullmatch(
                 r"(?P<org>[^（(]+?(?:局|厅|办公室|中心|委员会|办|科|处))[（(](?P<addr>[^）)]+)[）)]", address
             )

@@ -23,6 +23,7 @@ DATE = (
 )
 _DATE = regex.compile(DATE)
 _RANGE_SEP = r"\s*(?:至|到|—|–|－|-|~|～|──|——)\s*"
+_SEP = regex.compile(_RANGE_SEP)
 # a second date in a window may omit the month: 9月29日至30日
 _DAY_ONLY = regex.compile(r"(?P<d2>\d{1,2})\s*[日号]")
 
@@ -80,11 +81,11 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateHi
 
 def day_after(text: str, pos: int) -> regex.Match[str] | None:
     """A bare day right after a window separator: the 30日 of 9月29日至30日."""
-    sep = regex.compile(_RANGE_SEP).match(text, pos)
+    sep = _SEP.match(text, pos)
     if not sep:
         return None
     return _DAY_ONLY.match(text, sep.end())
 
 
 def is_range_sep(text: str, a_end: int, b_start: int) -> bool:
-    return bool(regex.fullmatch(_RANGE_SEP, text[a_end:b_start]))
+    return b_start - a_end <= 8 and bool(_SEP.fullmatch(text, a_end, b_start))

@@ -52,7 +52,7 @@ _NOT_SPECIALTY = regex.compile(r"^(?:开展|做好|印发|报送|关于|申报|�
 
 
 def _squash(s: str) -> str:
-    return regex.sub(r"\s+", "", s)
+    return "".join(s.split())
 
 
 def _head_lines(text: str, clauses: list[Clause]) -> list[tuple[int, str]]:
@@ -245,6 +245,13 @@ _BROKEN_NUMBER = regex.compile(
 )
 
 
+_CITE_LEAD = regex.compile(r"^(?:文件|以下简称)")
+# words a bare number's Han prefix picks up from the sentence before the issuer's abbreviation
+_NUMBER_LEAD = regex.compile(
+    r"^(?:根据|按照|依据|参照|执行|详见|见|按|由|经|在|对|将|即|以|和|及|与|的|省|市)+"
+)
+
+
 def repair_broken_numbers(text: str) -> list[_Found]:
     """Numbers whose closing bracket the page lost, rebuilt as 〔year〕serial号."""
     return [
@@ -279,16 +286,14 @@ def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
     own_keys = {_squash(n) for n in own}
     for m in _CITATION.finditer(text):
         number = _squash(m.group("number"))
-        number = regex.sub(r"^(?:文件|以下简称)", "", number)
+        number = _CITE_LEAD.sub("", number)
         if number in seen or number in own_keys:
             continue
         seen.add(number)
         out.append(CitedDocument(ctx.evidence(m.span()), number, _squash(m.group("title"))))
     for m in _doc_numbers_in(text):
         number = _squash(m.value)
-        number = regex.sub(
-            r"^(?:根据|按照|依据|参照|执行|详见|见|按|由|经|在|对|将|即|以|和|及|与|的|省|市)+", "", number
-        )
+        number = _NUMBER_LEAD.sub("", number)
         if (
             len(number) < 6
             or number in seen

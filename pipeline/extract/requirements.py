@@ -8,6 +8,7 @@ level, and the clause headings above it the group.
 
 from __future__ import annotations
 
+import bisect
 import functools
 
 import regex
@@ -28,6 +29,8 @@ _AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
 _RANK = regex.compile(r"(?:排名|排序|排)?前\s*(?P<n>\d{1,2})\s*(?:名|位)?")
 _VERB_BEFORE = regex.compile(r"(?:出版|发表|获得|获|完成|主持|参加|参与|编制|撰写|取得|承担)\s*过?\s*$")
 _LIST_SEP = regex.compile(r"、|或|和|及")
+_SENTENCE_END = regex.compile(r"[。；;\n]")
+_ASSESSMENT = regex.compile(r"考核|优秀|合格")
 _PARENTHETICAL = regex.compile(r"[（(][^（()）]*[)）]")
 _UNDERTAKES = regex.compile(r"(?:主持|承担)(?:完成)?\s*$|主持完成")
 _GROUP_EXCEPTIONAL = regex.compile(r"破格")
@@ -70,7 +73,7 @@ def _phrase(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int
 
 def _kind(phrase: str, unit: str, sentence: str) -> tuple[str, str | None] | None:
     if unit == "次":
-        return ("assessment", None) if regex.search(r"考核|优秀|合格", phrase + sentence) else None
+        return ("assessment", None) if _ASSESSMENT.search(phrase) or _ASSESSMENT.search(sentence) else None
     if unit == "门":
         return "course", None
     for kind, subtype, pattern in _kinds():
@@ -98,43 +101,46 @@ def _group(ctx: Context, clause: Clause | None) -> str | None:
 def extract_requirements(ctx: Context) -> list[Requirement]:
     text = ctx.text
     out: list[Requirement] = []
-    for sm in regex.finditer(r"[^。；;\n]+", text):
-        s_lo, s_hi = sm.span()
-        sentence = sm.group(0)
-        for m in _COUNT.finditer(text, s_lo, s_hi):
-            before = text[max(s_lo, m.start() - 4) : m.start()]
-            if _NOT_COUNT_BEFORE.search(before) and not m.group("pre"):
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    for m in _COUNT.finditer(text):
+        i = bisect.bisect_right(ends, m.start())
+        s_lo = ends[i - 1] if i > 0 else 0
+        s_hi = ends[i] - 1 if i < len(ends) else len(text)
+        if m.end() > s_hi:
+            continue  # a count cut by a sentence end is no count
+        sentence = text[s_lo:s_hi]
+        before = text[max(s_lo, m.start() - 4) : m.start()]
+        if _NOT_COUNT_BEFORE.search(before) and not m.group("pre"):
+            continue
+        after = text[m.end() : m.end() + 2]
+        if after.startswith("的") and m.group("up"):
+            continue  # 学术论文3篇以上的不再… : a condition, not a demand
+        n = parse_number(m.group("n"))
+        if n is None or n <= 0 or n > 100:
+            continue
+        a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi)
+        phrase = text[a:b]
+        unit = m.group("unit")[0]
+        plain = _PARENTHETICAL.sub("", phrase)  # (包括制定技术标准…) explains, it does not demand
+        kind = _kind(plain, unit, sentence)
+        if kind is None and unit == "项" and _UNDERTAKES.search(text, a, m.start()):
+            kind = ("project", None)  # 主持完成2项以上…: what one completes by the item is a project
+        if kind is None:
+            continue
+        if not m.group("up") and not m.group("pre"):
+            # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部)
+            lead = text[max(s_lo, m.start() - 8) : m.start()]
+            if not (_VERB_BEFORE.search(lead) or any(p.search(lead) for _, _, p in _kinds())):
                 continue
-            after = text[m.end() : m.end() + 2]
-            if after.startswith("的") and m.group("up"):
-                continue  # 学术论文3篇以上的不再… : a condition, not a demand
-            n = parse_number(m.group("n"))
-            if n is None or n <= 0 or n > 100:
-                continue
-            a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi)
-            phrase = text[a:b]
-            unit = m.group("unit")[0]
-            plain = _PARENTHETICAL.sub("", phrase)  # (包括制定技术标准…) explains, it does not demand
-            kind = _kind(plain, unit, sentence)
-            if kind is None and unit == "项" and _UNDERTAKES.search(text, a, m.start()):
-                kind = ("project", None)  # 主持完成2项以上…: what one completes by the item is a project
-            if kind is None:
-                continue
-            if not m.group("up") and not m.group("pre"):
-                # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部)
-                lead = text[max(s_lo, m.start() - 8) : m.start()]
-                if not (_VERB_BEFORE.search(lead) or any(p.search(lead) for _, _, p in _kinds())):
-                    continue
-            kinds = [kind]
-            if not _kind(text[a : m.start()], unit, ""):
-                # 2项以上新型实用专利、外观设计专利或软件著作权: one entry per listed kind
-                listed = [
-                    _kind(part, unit, "")
-                    for part in _LIST_SEP.split(_PARENTHETICAL.sub("", text[m.end() : b]))
-                ]
-                kinds = list(dict.fromkeys(k for k in listed if k)) or [kind]
-            for kind in kinds:
-                out.append(_requirement(ctx, m, kind, phrase, s_hi))
+        kinds = [kind]
+        if not _kind(text[a : m.start()], unit, ""):
+            # 2项以上新型实用专利、外观设计专利或软件著作权: one entry per listed kind
+            listed = [
+                _kind(part, unit, "") for part in _LIST_SEP.split(_PARENTHETICAL.sub("", text[m.end() : b]))
+            ]
+            kinds = list(dict.fromkeys(k for k in listed if k)) or [kind]
+        for kind in kinds:
+            out.append(_requirement(ctx, m, kind, phrase, s_hi))
     return out
 
 

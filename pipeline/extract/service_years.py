@@ -142,6 +142,8 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
         if piece == previous and text[piece_start - 1 : piece_start] in "；;":
             continue  # a sentence a copying site doubled (中专,技术员满4年;中专,技术员满4年;)
         previous = piece
+        if "年" not in piece:
+            continue
         matches = [
             m
             for m in _YEARS.finditer(text, piece_start, piece_end)

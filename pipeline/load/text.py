@@ -27,12 +27,14 @@ _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 _HAN = regex.compile(r"\p{Han}")
 
 
+def _binary(text: str) -> bool:
+    """Control characters of a binary file (more than one in 200)."""
+    return len(_CONTROL.findall(text)) > max(2, len(text) // 200)
+
+
 def _plausible(text: str) -> float:
     """Share of Han characters, or -1 when the text has control bytes of a binary file."""
-    if not text:
-        return -1.0
-    bad = len(_CONTROL.findall(text))
-    if bad > max(2, len(text) // 200):
+    if not text or _binary(text):
         return -1.0
     return len(_HAN.findall(text)) / len(text)
 
@@ -71,7 +73,7 @@ def decode(data: bytes) -> tuple[str, str]:
         raise UnreadableInput("binary data, not text")
     try:
         text = data.decode("utf-8")
-        if _plausible(text) < 0:
+        if _binary(text):
             raise UnreadableInput("binary data, not text")
         return text, "utf-8"
     except UnicodeDecodeError:
