@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,19 @@ from tests.conftest import ROOT, STRUCTURED
 TABLES = "notices, clauses, service_years, requirements, deadlines, fees, contacts, citations"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+CACHE = Path(__file__).resolve().parent / ".." / ".pytest_cache" / "query-tables"
+
+
+def run(*args: str, cache: Path = CACHE) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess, its Parquet cache kept out of the user's ~/.cache."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
 
 
@@ -88,3 +99,30 @@ def test_export_cli_prints_files(tmp_path: Path) -> None:
         1,
         f"error: {tmp_path / 'r.txt'}: give FILE.xlsx, FILE.parquet or a folder ending in /\n",
     )
+
+
+def test_cache_answers_like_the_json_and_follows_a_changed_record(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(STRUCTURED, data)
+    sql = "SELECT record_id, year, count(*) AS n FROM requirements GROUP BY ALL ORDER BY record_id"
+    cached = run("query", sql, "--data", str(data), cache=tmp_path / "cache")
+    direct = run("query", sql, "--data", str(data), "--no-cache", cache=tmp_path / "cache")
+    assert cached.returncode == 0 and cached.stdout == direct.stdout
+    assert list((tmp_path / "cache").rglob("requirements.parquet"))  # the cache was really used
+    # a re-ingested record must not be answered from stale tables
+    path = next(p for p in sorted(data.glob("*.json")) if not p.name.startswith("."))
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["notice"]["year"] = 1999
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    after = run(
+        "query",
+        "SELECT min(year) AS y FROM requirements",
+        "--data",
+        str(data),
+        "--format",
+        "csv",
+        cache=tmp_path / "cache",
+    )
+    assert after.stdout == "y\n1999\n"

@@ -23,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output form (default: table)"
     )
+    p.add_argument(
+        "--no-cache", action="store_true", help="read the JSON records directly, skip the Parquet cache"
+    )
     p.set_defaults(func=cmd_query)
 
     p = subparsers.add_parser("export", help="write the record tables to Excel, Parquet or CSV")
@@ -55,11 +58,14 @@ def _fail(message: str) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from pipeline.query.cache import cached_tables
     from pipeline.query.sql import QueryError, run_query
     from pipeline.query.tables import NoRecords, load_records
 
     try:
-        result = run_query(load_records(args.data), args.sql)
+        data = Path(args.data)
+        source = load_records(data) if args.no_cache else cached_tables(data)
+        result = run_query(source, args.sql)
     except (NoRecords, QueryError) as exc:
         return _fail(str(exc))
     sys.stdout.write(format_result(result, args.format))

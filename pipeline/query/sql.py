@@ -9,6 +9,8 @@ multi-line and sometimes suggest system tables (``Did you mean "pg_enum"?``);
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.query.tables import TABLE_NAMES, Tables
@@ -25,17 +27,25 @@ class QueryError(Exception):
 _UNKNOWN_TABLE = re.compile(r"Table with name (\S+) does not exist")
 
 
-def connect(tables: Tables) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one view per table."""
+Source = Tables | Mapping[str, Path]
+
+
+def connect(tables: Source) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per table: over DataFrames, or over cached Parquet files."""
     import duckdb
 
     con = duckdb.connect(database=":memory:")
-    for name, frame in tables.items():
-        con.register(name, frame)
+    if isinstance(tables, Tables):
+        for name, frame in tables.items():
+            con.register(name, frame)
+    else:
+        for name, path in tables.items():
+            literal = str(path).replace("'", "''")
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{literal}')")
     return con
 
 
-def run_query(tables: Tables, sql: str) -> pd.DataFrame:
+def run_query(tables: Source, sql: str) -> pd.DataFrame:
     """Run one SQL statement and return its result as a DataFrame; raise QueryError on failure."""
     import duckdb
 
