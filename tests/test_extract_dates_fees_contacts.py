@@ -93,3 +93,10 @@ def test_area_code_table_is_in_step_with_phonenumbers() -> None:
     from scripts.area_codes import OUT, render
 
     assert OUT.read_text(encoding="utf-8") == render(), "run scripts/area_codes.py"
+
+
+def test_each_contact_label_keeps_its_own_phone() -> None:
+    """Bug: with two 联系人 blocks close together, the second phone went to a person of the first."""
+    text = "联系人：刘艾东 张楠\n\n联系电话：0350-3334038\n\n联系人：王磊（材料收审）\n\n联系电话：0350-3334066"
+    got = [(c.name, c.phone) for c in facts_of(text).contacts]
+    assert got == [("刘艾东", "0350-3334038"), ("张楠", "0350-3334038"), ("王磊", "0350-3334066")]

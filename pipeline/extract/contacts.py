@@ -7,6 +7,8 @@ with them are shared by everyone named in the same block. A bare local number
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import regex
 
 from pipeline.extract.context import Context
@@ -14,6 +16,11 @@ from pipeline.types import Contact
 
 EMAIL = regex.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 URL = regex.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]*)?")
+_NAME_SPLIT = regex.compile(r"[\s、和及/]+")
+_NOT_NAME = regex.compile(r"电话|方式|地址|邮箱")
+_ORG_WITH_ADDRESS = regex.compile(
+    r"(?P<org>[^（(]+?(?:局|厅|办公室|中心|委员会|办|科|处))[（(](?P<addr>[^）)]+)[）)]"
+)
 _NOT_PHONE_CHAR = regex.compile(r"[^\d\-]")
 _HAN_BEFORE = regex.compile(r"\p{Han}$")
 _HAN_AFTER = regex.compile(r"\p{Han}")
@@ -55,30 +62,38 @@ def extract_urls(text: str, warnings: list[str] | None = None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _phones(ctx: Context, lo: int, hi: int) -> list[tuple[str, bool]]:
-    out = []
+def _phone_spans(ctx: Context, lo: int, hi: int) -> list[tuple[int, tuple[str, bool]]]:
+    """(offset, (phone, inferred)) of each distinct phone number in [lo, hi)."""
+    out: list[tuple[int, tuple[str, bool]]] = []
+    seen: set[str] = set()
     for m in _PHONE.finditer(ctx.text, lo, hi):
         raw = m.group(0)
         if regex.fullmatch(r"(?:19|20)\d{2}\d*", raw.replace(" ", "")) and len(raw) <= 8:
             continue
         number = _digits(raw)
-        if number.startswith("1") and len(number) == 11:
-            out.append((number, False))
-        elif number.startswith("0"):
-            if "-" not in number and len(number) >= 10:
-                code_len = 3 if number[1] in "12" else 4
-                number = number[:code_len] + "-" + number[code_len:]
-            out.append((number, False))
-        elif ctx.area_code:
-            out.append((f"{ctx.area_code}-{number}", True))
-        else:
-            out.append((number, False))
-    return list(dict.fromkeys(out))
+        inferred = False
+        if number.startswith("0") and "-" not in number and len(number) >= 10:
+            code_len = 3 if number[1] in "12" else 4
+            number = number[:code_len] + "-" + number[code_len:]
+        elif not number.startswith(("0", "1")) and ctx.area_code:
+            number, inferred = f"{ctx.area_code}-{number}", True
+        if number not in seen:
+            seen.add(number)
+            out.append((m.start(), (number, inferred)))
+    return out
 
 
-def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
-    """Contact blocks start at 联系人 or a phone label; a block runs until the next blank gap."""
-    text = ctx.text
+@dataclass
+class _Group:
+    """The people named by one 联系人 label and what is printed with them."""
+
+    start: int
+    names: list[str] = field(default_factory=list)
+    phones: list[tuple[str, bool]] = field(default_factory=list)
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Stretches of text around contact labels; labels close together make one block."""
     anchors = sorted(
         {m.start() for m in _NAME_LABEL.finditer(text)}
         | {m.start() for m in _PHONE_LABEL.finditer(text)}
@@ -88,64 +103,78 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
     for a in anchors:
         line_start = text.rfind("\n", 0, a) + 1
         lo = max(line_start, a - 80) if a - line_start > 80 else line_start
-        hi = a + _BLOCK_GAP
+        hi = min(a + _BLOCK_GAP, len(text))
         if blocks and lo <= blocks[-1][1]:
             blocks[-1] = (blocks[-1][0], max(blocks[-1][1], hi))
         else:
             blocks.append((lo, hi))
+    return blocks
+
+
+def _names_at(text: str, label_end: int, hi: int) -> list[str]:
+    seg_end = label_end
+    while seg_end < hi and text[seg_end] not in "；;，,。\n：:（(0123456789":
+        seg_end += 1
+    return [
+        part
+        for part in _NAME_SPLIT.split(text[label_end:seg_end])
+        if _NAME.fullmatch(part) and not _NOT_NAME.search(part)
+    ]
+
+
+def _org_address(text: str, lo: int, hi: int) -> tuple[str | None, str | None]:
+    addr_m = _ADDRESS.search(text, lo, hi)
+    if not addr_m:
+        return None, None
+    address = "".join(addr_m.group("addr").split())
+    inner = _ORG_WITH_ADDRESS.fullmatch(address)
+    if inner:
+        return inner.group("org"), inner.group("addr")
+    return None, address
+
+
+def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
+    """One entry per person. Within a block, each 联系人 label opens a group: the phones printed
+    after it (before the next label) are that group's; e-mail, address and office printed once
+    are shared by every group of the block."""
+    text = ctx.text
     out: list[Contact] = []
-    for lo, hi in blocks:
-        hi = min(hi, len(text))
-        # stop the block at a blank line after its last label
-        phones = _phones(ctx, lo, hi)
-        labels_ok = _PHONE_LABEL.search(text, lo, hi) or _NAME_LABEL.search(text, lo, hi)
-        if not phones and not _NAME_LABEL.search(text, lo, hi):
+    for lo, hi in _blocks(text):
+        labels = list(_NAME_LABEL.finditer(text, lo, hi))
+        phones = _phone_spans(ctx, lo, hi)
+        if not phones and not labels:
             continue
-        if not labels_ok:
-            continue
-        names = []
-        for nm in _NAME_LABEL.finditer(text, lo, hi):
-            seg_end = nm.end()
-            while seg_end < hi and text[seg_end] not in "；;，,。\n：:（(0123456789":
-                seg_end += 1
-            for part in regex.split(r"[\s、和及/]+", text[nm.end() : seg_end]):
-                if _NAME.fullmatch(part) and not regex.search(r"电话|方式|地址|邮箱", part):
-                    names.append(part)
+        groups = [_Group(m.start(), _names_at(text, m.end(), hi)) for m in labels] or [_Group(lo)]
+        for pos, phone in phones:
+            owner = next((g for g in reversed(groups) if g.start <= pos), groups[0])
+            owner.phones.append(phone)
         email_m = EMAIL.search(text, lo, hi)
         url_m = URL.search(text, lo, hi)
-        addr_m = _ADDRESS.search(text, lo, hi)
-        address = org = None
-        if addr_m:
-            address = "".join(addr_m.group("addr").split())
-            inner = regex.fullmatch(
-                r"(?P<org>[^（(]+?(?:局|厅|办公室|中心|委员会|办|科|处))[（(](?P<addr>[^）)]+)[）)]", address
-            )
-            if inner:
-                org, address = inner.group("org"), inner.group("addr")
-        if org is None:
-            org = issuers[-1] if issuers else None
-        phone_list = phones or [(None, False)]
-        people = list(dict.fromkeys(names)) or [None]
+        org, address = _org_address(text, lo, hi)
+        org = org or (issuers[-1] if issuers else None)
+        shared = next((g.phones for g in groups if g.phones), [])
         ev = ctx.evidence((lo, min(hi, lo + 1)))
-        for person in people:
-            phone, inferred = (
-                phone_list[0]
-                if len(phone_list) == 1 or person is None
-                else phone_list[min(people.index(person), len(phone_list) - 1)]
-            )
-            out.append(
-                Contact(
-                    ev,
-                    org,
-                    person,
-                    phone,
-                    inferred,
-                    email_m.group(0) if email_m else None,
-                    address,
-                    url_m.group(0) if url_m else None,
+        for g in groups:
+            g_phones = g.phones or shared or [(None, False)]
+            people: list[str | None] = list(dict.fromkeys(g.names)) or [None]
+            for k, person in enumerate(people):
+                phone, inferred = (
+                    g_phones[min(k, len(g_phones) - 1)] if len(g_phones) == len(people) else g_phones[0]
                 )
-            )
-        if len(phone_list) > len(people) and people != [None]:
-            for phone, inferred in phone_list[len(people) :]:
+                out.append(
+                    Contact(
+                        ev,
+                        org,
+                        person,
+                        phone,
+                        inferred,
+                        email_m.group(0) if email_m else None,
+                        address,
+                        url_m.group(0) if url_m else None,
+                    )
+                )
+            for phone, inferred in (
+                g_phones[len(people) :] if people != [None] and len(g_phones) > len(people) else []
+            ):
                 out.append(Contact(ev, org, None, phone, inferred, None, address, None))
     return out
