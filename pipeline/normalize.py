@@ -170,7 +170,7 @@ def _substitutions(m: _Mapped) -> _Mapped:
 
 _OCR_ZERO = regex.compile(r"(?<=\d)[oO](?=\d|年|月|日|万|元|岁|字)|(?<![A-Za-z])[oO](?=\d)")
 _DIGIT_GAP = regex.compile(
-    r"(?<=\d)[ \t]+(?=[\p{Han}）)〕%％])|(?<=[\p{Han}（(〔)）〕])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=\d{0,3}[年月日号])(?<=[年月]\d{1,2}|\d{4})"
+    r"(?<=\d)[ ]+(?=[\p{Han}）)〕%％])|(?<=[\p{Han}（(〔)）〕])[ ]+(?=\d)|(?<=\d)[ ]+(?=\d{0,3}[年月日号])(?<=[年月]\d{1,2}|\d{4})"
 )
 _PUNCT_GAP = regex.compile(r"[ \t]+(?=[，。；：、！？）》」』”,;:])|(?<=[，。；：、！？（《「『“])[ \t]+")
 _DOUBLED_PUNCT = regex.compile(r"([,，;；])[,，、]+")

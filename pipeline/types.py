@@ -127,6 +127,7 @@ class Fee:
     currency: str
     per: str | None
     covers: tuple[str, ...]
+    level: str | None = None  # the title level a fee table row is for (高级/中级/初级)
 
 
 @dataclass(frozen=True)

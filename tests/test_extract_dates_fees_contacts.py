@@ -97,6 +97,33 @@ def test_area_code_table_is_in_step_with_phonenumbers() -> None:
 
 def test_each_contact_label_keeps_its_own_phone() -> None:
     """Bug: with two 联系人 blocks close together, the second phone went to a person of the first."""
-    text = "联系人：刘艾东 张楠\n\n联系电话：0350-3334038\n\n联系人：王磊（材料收审）\n\n联系电话：0350-3334066"
+    text = (
+        "联系人：刘艾东 张楠\n\n联系电话：0350-3334038\n\n联系人：王磊（材料收审）\n\n联系电话：0350-3334066"
+    )
     got = [(c.name, c.phone) for c in facts_of(text).contacts]
     assert got == [("刘艾东", "0350-3334038"), ("张楠", "0350-3334038"), ("王磊", "0350-3334066")]
+
+
+FEE_TABLES = [
+    (
+        "pipes",
+        "收费标准如下：\n| 级别 | 评审费 | 答辩费 |\n| 高级 | 500元/人 | 300元/人 |\n| 中级 | 300元/人 | 200元/人 |",
+        [
+            (500, ("评审",), "高级"),
+            (300, ("答辩",), "高级"),
+            (300, ("评审",), "中级"),
+            (200, ("答辩",), "中级"),
+        ],
+    ),
+    ("tabs", "级别\t评审费\n高级\t400元\n初级\t100元", [(400, ("评审",), "高级"), (100, ("评审",), "初级")]),
+    (
+        "one cell per line",
+        "收费标准\n\n高级\n\n评审费\n\n500元/人\n\n中级\n\n评审费\n\n300元/人",
+        [(500, ("评审",), "高级"), (300, ("评审",), "中级")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("shape", "text", "want"), FEE_TABLES, ids=[f[0] for f in FEE_TABLES])
+def test_fee_tables_read_as_rows(shape: str, text: str, want: list) -> None:
+    assert [(f.amount, f.covers, f.level) for f in facts_of(text).fees] == want
