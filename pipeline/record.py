@@ -81,14 +81,20 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
     return {"clause": ev.clause, "span": [ev.span[0], ev.span[1]], "text": ev.text}
 
 
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls) if f.name != "evidence")
+_FIELD_NAMES: dict[str, tuple[str, ...]] = {}
+
+
+def _field_names(key: str, cls: Any) -> tuple[str, ...]:
+    """A fact class's field names minus its evidence, looked up once per class."""
+    names = _FIELD_NAMES.get(key)
+    if names is None:
+        names = _FIELD_NAMES[key] = tuple(f.name for f in fields(cls) if f.name != "evidence")
+    return names
 
 
 def _fact(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name in _field_names(type(obj)):
+    for name in _field_names(type(obj).__name__, type(obj)):
         value = getattr(obj, name)
         if isinstance(value, tuple):
             value = list(value)

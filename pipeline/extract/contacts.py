@@ -145,9 +145,9 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
         if not phones and not labels:
             continue
         groups = [_Group(m.start(), _names_at(text, m.end(), hi)) for m in labels] or [_Group(lo)]
-        for pos, phone in phones:
+        for pos, found in phones:
             owner = next((g for g in reversed(groups) if g.start <= pos), groups[0])
-            owner.phones.append(phone)
+            owner.phones.append(found)
         email_m = EMAIL.search(text, lo, hi)
         url_m = URL.search(text, lo, hi)
         org, address = _org_address(text, lo, hi)
@@ -155,7 +155,7 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
         shared = next((g.phones for g in groups if g.phones), [])
         ev = ctx.evidence((lo, min(hi, lo + 1)))
         for g in groups:
-            g_phones = g.phones or shared or [(None, False)]
+            g_phones: list[tuple[str | None, bool]] = [*(g.phones or shared)] or [(None, False)]
             people: list[str | None] = list(dict.fromkeys(g.names)) or [None]
             for k, person in enumerate(people):
                 phone, inferred = (

@@ -72,7 +72,14 @@ def _event(text: str, sent_start: int, win_start: int, win_end: int, sent_end: i
 def _resolve(hit: DateHit, ctx: Context, year_hint: int | None) -> str | None:
     ref = hit.year or year_hint or ctx.reference_year()
     value = hit.resolve(ref)
-    if value and hit.year is None and year_hint is None and hit.weekday is None and ctx.issue_date:
+    if (
+        value
+        and ref is not None
+        and hit.year is None
+        and year_hint is None
+        and hit.weekday is None
+        and ctx.issue_date
+    ):
         # a year-less date well before the notice was signed is next year's (a December notice's 1月15日)
         issued = _dt.date.fromisoformat(ctx.issue_date)
         if _dt.date.fromisoformat(value) < issued - _dt.timedelta(days=60):

@@ -174,7 +174,8 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
             cutoff = _cutoff(ctx, m.end(), piece_end)
             basis = _basis(text, piece_start, m.start())
             ev = ctx.evidence(m.span())
-            for degree in [d for d, _ in shared] or [None]:
+            degrees: list[str | None] = [d for d, _ in shared] or [None]
+            for degree in degrees:
                 out.append(ServiceYears(ev, years, degree, basis, route, cutoff))
             prev_end = m.end()
         out.extend(_advanced(ctx, text, piece_start, piece_end, matches, route))
