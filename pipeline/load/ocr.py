@@ -71,8 +71,11 @@ def _engine() -> Any:
 
 _TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 _HALF_PUNCT = regex.compile(r"(?<=[\p{Han}）])[,;:!?]|[,;:!?](?=\p{Han})")
-_OPEN = regex.compile(r"\((?=[\p{Han}\d])(?=[^()\n]*[\p{Han}][^()\n]*\))")
-_CLOSE = regex.compile(r"(?<=（[^（）\n]*)\)")
+# "(" opening a Chinese aside, or closed by a full-width "）": OCR mixes the widths in one pair
+_OPEN = regex.compile(r"\((?=[^()（）\n]{0,60}[)）])(?=[^()（）\n]*\p{Han}|[^()（）\n]*）)")
+_CLOSE = regex.compile(r"(?<=（[^()（）\n]{0,60})\)")
+# a dash between two dates read as the character 一 ("7月18日一9月10日")
+_DATE_DASH = regex.compile(r"(?<=\d[日号])[一－-](?=\d{1,2}[月日])")
 _HAN_SPACE = regex.compile(r"(?<=[\p{Han}，。、；：（）《》“”])\s+(?=[\p{Han}，。、；：（）《》“”])")
 
 
@@ -81,6 +84,7 @@ def clean_text(text: str) -> str:
     text = _HALF_PUNCT.sub(lambda m: _TO_FULL[m.group()], text.strip())
     text = _OPEN.sub("（", text)
     text = _CLOSE.sub("）", text)
+    text = _DATE_DASH.sub("—", text)
     return _HAN_SPACE.sub("", text)
 
 
