@@ -127,3 +127,15 @@ FEE_TABLES = [
 @pytest.mark.parametrize(("shape", "text", "want"), FEE_TABLES, ids=[f[0] for f in FEE_TABLES])
 def test_fee_tables_read_as_rows(shape: str, text: str, want: list) -> None:
     assert [(f.amount, f.covers, f.level) for f in facts_of(text).fees] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("申报时间：2024年9月1日—9月30日，逾期不予受理。", "申报"),
+        ("收审材料时间为 10 月 9 日至 10 月 12 日。", "收审材料"),
+        ("3月20日(星期三)17时前,申报单位须在申报系统中将申报记录提交", "申报单位须在申报系统中将申报记录提交"),
+    ],
+)
+def test_event_labels_come_from_the_words_around_the_date(text: str, event: str) -> None:
+    assert facts_of(text).deadlines[0].event == event

@@ -55,7 +55,9 @@ def _hours(text: str, start: int, end: int) -> tuple[str, ...]:
 
 def _event(text: str, sent_start: int, win_start: int, win_end: int, sent_end: int) -> str:
     before = text[sent_start:win_start]
-    piece = _EVENT_DELIM.split(before)[-1].strip(" （(")
+    pieces = [p.strip(" （(") for p in _EVENT_DELIM.split(before)]
+    # 申报时间：2024年9月1日… names its event before the colon
+    piece = next((p for p in reversed(pieces[-2:]) if p), "")
     piece = _EVENT_TRIM.sub("", piece).strip()
     if len(piece) >= 2:
         return piece[-30:]
