@@ -126,3 +126,28 @@ def test_cache_answers_like_the_json_and_follows_a_changed_record(tmp_path: Path
         cache=tmp_path / "cache",
     )
     assert after.stdout == "y\n1999\n"
+
+
+def test_review_by_record_id_and_unknown_record(tmp_path: Path) -> None:
+    record_id = json.loads((STRUCTURED / "004_44f96866d5556162.txt.json").read_text(encoding="utf-8"))[
+        "record_id"
+    ]
+    out = tmp_path / "page.html"
+    done = run("review", record_id, "--data", str(STRUCTURED), "--out", str(out))
+    assert (done.returncode, done.stdout) == (0, f"{out}\n")
+    assert '<mark id="seg-0"' in out.read_text(encoding="utf-8")
+    bad = run("review", "no-such-record", "--data", str(STRUCTURED))
+    assert (bad.returncode, bad.stderr) == (
+        1,
+        f"error: no-such-record: no such record file, and no record with that id under {STRUCTURED}\n",
+    )
+
+
+def test_report_default_out_is_index_in_data(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(STRUCTURED, data)
+    done = run("report", "--data", str(data))
+    assert (done.returncode, done.stdout) == (0, f"{data / 'index.html'}\n")
+    assert (data / "index.html").is_file()
