@@ -102,6 +102,14 @@ def process(path: str) -> Outcome:
     return Outcome(path, record["source"]["sha256"], dumps(record), n_facts, len(record["warnings"]), None)
 
 
+def _whole(record: Path) -> bool:
+    """A record file that exists and is not empty (an empty one is what a power cut can leave)."""
+    try:
+        return record.stat().st_size > 0
+    except OSError:
+        return False
+
+
 def _read_manifest(out: Path) -> dict[str, Any]:
     """The manifest, with the journal of a run that was killed replayed on top of it."""
     data: dict[str, Any] = {"pipeline": None, "files": {}}
@@ -127,7 +135,11 @@ def _read_manifest(out: Path) -> dict[str, Any]:
 
 
 def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
-    write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    write_atomic(
+        out / MANIFEST,
+        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+        durable=True,
+    )
     (out / JOURNAL).unlink(missing_ok=True)
 
 
@@ -214,7 +226,7 @@ def run_batch(
             if entry.get("error"):
                 summary.failed.append(entry["error"])
                 reporter.line(entry["error"] + " (unchanged since the last run)", error=True)
-            elif (out / entry["record"]).exists():
+            elif _whole(out / entry["record"]):
                 summary.skipped += 1
                 reporter.advance(path)
                 continue
@@ -240,7 +252,12 @@ def run_batch(
                 summary.warnings += o.warnings
                 entries[o.path] = {"sha256": o.sha256, "record": name, "warnings": o.warnings}
                 reporter.line(f"ok {o.path} -> {out / name} ({o.facts} facts, {o.warnings} warnings)")
-            journal.write(json.dumps({"pipeline": version, "path": o.path, "entry": entries[o.path]}, ensure_ascii=False) + "\n")
+            journal.write(
+                json.dumps(
+                    {"pipeline": version, "path": o.path, "entry": entries[o.path]}, ensure_ascii=False
+                )
+                + "\n"
+            )
             journal.flush()
     finally:
         journal.close()

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib.util
 import io
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import regex
 
@@ -41,9 +43,17 @@ class Gazetteer:
     pattern: re.Pattern[str]  # any full province or city name
 
 
+def _cpca_file(name: str) -> Path:
+    """A data file inside the installed cpca package, found without importing cpca (and pandas)."""
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("cpca is not installed: pip install cpca")
+    return Path(next(iter(spec.submodule_search_locations))) / name
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
-    raw = resources.files("cpca").joinpath("resources/adcodes.csv").read_text(encoding="utf-8")
+    raw = _cpca_file("resources/adcodes.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(raw)))
     by_code = {r["adcode"]: r["name"] for r in rows}
     provinces: set[str] = set()

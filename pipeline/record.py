@@ -18,6 +18,7 @@ from typing import Any
 import regex
 
 from pipeline.errors import NotANotice, RecordInvalid
+from pipeline.patterns import P
 from pipeline.types import Clause, Evidence, Facts, LoadedDocument, NoticeMeta
 
 SCHEMA_VERSION = "1.0"
@@ -68,7 +69,7 @@ def validate(record: dict[str, Any]) -> None:
 
 
 def _slug(*parts: str | int | None) -> str:
-    words = [regex.sub(r"[^\p{Han}A-Za-z0-9]+", "", str(p)) for p in parts if p]
+    words = [P(r"[^\p{Han}A-Za-z0-9]+").sub("", str(p)) for p in parts if p]
     return "-".join(w for w in words if w) or "notice"
 
 

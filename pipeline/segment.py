@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline.patterns import P
 from pipeline.types import Clause, NormalizedText
 
 _CN = "一二三四五六七八九十百"
@@ -62,7 +63,10 @@ class _Marker:
 
 def _line_starts(text: str) -> list[int]:
     starts = [0]
-    starts.extend(m.end() for m in regex.finditer(r"\n", text))
+    pos = text.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
     starts.extend(m.end() for m in _INLINE.finditer(text))
     return sorted(set(starts))
 
@@ -75,7 +79,7 @@ def _markers(text: str, starts: list[int]) -> list[_Marker]:
             continue
         style = m.lastgroup or ""
         after = text[m.end() : m.end() + 5]
-        if style == "arabic_dot" and after[:1].isdigit() and not regex.match(r"\d{4}年", after):
+        if style == "arabic_dot" and after[:1].isdigit() and not P(r"\d{4}年").match(after):
             continue  # 1、2 or 2.5: a number, not a label
         line_end = text.find("\n", m.end())
         out.append(_Marker(m.start(), m.end(), style, m.group(0), len(text) if line_end < 0 else line_end))
@@ -109,7 +113,7 @@ def _closing_start(text: str, after: int) -> int:
     starts at the first of them that opens one (附件, 联系人, 本通知…) or at
     the trailing run of signature lines (issuer names, the date).
     """
-    lines = [(m.start(), m.group(0).strip()) for m in regex.finditer(r"[^\n]+", text, pos=after)]
+    lines = [(m.start(), m.group(0).strip()) for m in P(r"[^\n]+").finditer(text, pos=after)]
     tail: list[tuple[int, str]] = []
     for start, line in reversed(lines):
         if len(line) > _CLOSING_LINE_MAX and not _CLOSING_START.match(line):
@@ -247,7 +251,7 @@ def label_number(label: str | None) -> int | None:
     """The number a label prints: （十二） → 12, 3. → 3."""
     if not label:
         return None
-    digits = regex.search(r"\d+", label)
+    digits = P(r"\d+").search(label)
     if digits:
         return int(digits.group(0))
     cn = regex.search(rf"[{_CN}]+", label)

@@ -7,8 +7,6 @@ numbers their area code.
 
 from __future__ import annotations
 
-import regex
-
 from pipeline import gazetteer
 from pipeline.extract.contacts import extract_contacts, extract_emails, extract_urls
 from pipeline.extract.context import Context
@@ -17,6 +15,7 @@ from pipeline.extract.fees import extract_fees
 from pipeline.extract.notice import _DATE_LINE, cited_documents, extract_meta
 from pipeline.extract.requirements import extract_requirements
 from pipeline.extract.service_years import extract_service_years
+from pipeline.patterns import P
 from pipeline.segment import ClauseIndex
 from pipeline.types import Clause, Facts, NoticeMeta
 
@@ -33,7 +32,7 @@ def extract(
     meta = NoticeMeta(**{**meta.__dict__, "cited_documents": tuple(cited)})
     signature = {
         m.span(1)
-        for m in regex.finditer(r"(?m)^[（(]?(\d{4}年\d{1,2}月\d{1,2}日)", text)
+        for m in P(r"(?m)^[（(]?(\d{4}年\d{1,2}月\d{1,2}日)").finditer(text)
         if _DATE_LINE.match(_line_at(text, m.start()))
     }
     facts = Facts(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import regex
 
 from pipeline.extract.context import Context
+from pipeline.patterns import P
 from pipeline.types import Contact
 
 EMAIL = regex.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
@@ -68,7 +69,7 @@ def _phone_spans(ctx: Context, lo: int, hi: int) -> list[tuple[int, tuple[str, b
     seen: set[str] = set()
     for m in _PHONE.finditer(ctx.text, lo, hi):
         raw = m.group(0)
-        if regex.fullmatch(r"(?:19|20)\d{2}\d*", raw.replace(" ", "")) and len(raw) <= 8:
+        if P(r"(?:19|20)\d{2}\d*").fullmatch(raw.replace(" ", "")) and len(raw) <= 8:
             continue
         number = _digits(raw)
         inferred = False

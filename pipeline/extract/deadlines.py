@@ -13,6 +13,7 @@ import regex
 
 from pipeline.extract.context import Context
 from pipeline.extract.dates import DateHit, day_after, find_dates, is_range_sep
+from pipeline.patterns import P
 from pipeline.types import Deadline
 
 _CUTOFF_AFTER = regex.compile(r"\s*(?:以?前|之前)\s*(?:取得|获得|评聘|聘任|考取|毕业)")
@@ -118,7 +119,7 @@ def extract_deadlines(ctx: Context, skip: set[tuple[int, int]] | None = None) ->
             continue
         if a.year is None and _ABSTRACT_YEAR_BEFORE.search(text[max(0, a.start - 6) : a.start]):
             continue
-        if a.month is None and b is None and not regex.match(r"\s*(?:以?前|之前|截止)", tail):
+        if a.month is None and b is None and not P(r"\s*(?:以?前|之前|截止)").match(tail):
             continue  # a bare 2019年底 that is not a deadline of its own
         # the first printed year in the sentence before this date dates the year-less ones
         year_hint = a.year

@@ -15,6 +15,7 @@ import regex
 from pipeline import gazetteer, lexicon
 from pipeline.extract.context import Context
 from pipeline.extract.dates import iso
+from pipeline.patterns import P
 from pipeline.types import CitedDocument, Clause, NoticeMeta
 
 # a document number: issuer abbreviation, year in any bracket, serial, 号; or a ministry order 令第N号
@@ -63,13 +64,13 @@ def _head_lines(text: str, clauses: list[Clause]) -> list[tuple[int, str]]:
             end = c.span[0]
             break
     out = []
-    for m in regex.finditer(r"[^\n]+", text[:end]):
+    for m in P(r"[^\n]+").finditer(text[:end]):
         out.append((m.start(), m.group(0).strip()))
         if len(out) >= 40:
             break
     if not out:
         out = [
-            (m.start(), m.group(0).strip()) for m in regex.finditer(r"[^\n]+", text[: min(len(text), 400)])
+            (m.start(), m.group(0).strip()) for m in P(r"[^\n]+").finditer(text[: min(len(text), 400)])
         ][:6]
     return out
 
@@ -83,7 +84,7 @@ def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int
             return _squash(repaired[cut:]), (start + cut, start + len(line))
     for k, (start, line) in enumerate(head[:8]):
         line = _TITLE_PREFIX.sub("", line)
-        if _TITLE_FALLBACK.match(line) and (k == 0 or not regex.search(r"[:：]", line)):
+        if _TITLE_FALLBACK.match(line) and (k == 0 or not P(r"[:：]").search(line)):
             return _squash(line.rstrip("!！")), (start, start + len(line))
     if head:
         start, line = head[0]
@@ -106,11 +107,11 @@ def doc_numbers(head: list[tuple[int, str]]) -> list[str]:
 
 
 def _orgs_in(line: str) -> list[str]:
-    parts = [p for p in regex.split(r"[\s　]+", line) if p]
+    parts = [p for p in P(r"[\s　]+").split(line) if p]
     orgs = [
         p
         for p in parts
-        if 4 <= len(p) <= 40 and _ORG_SUFFIX.search(p) and not regex.search(r"[，。；：:,]", p)
+        if 4 <= len(p) <= 40 and _ORG_SUFFIX.search(p) and not P(r"[，。；：:,]").search(p)
     ]
     return orgs if len(orgs) == len(parts) else []
 
@@ -126,7 +127,7 @@ def issuers(head: list[tuple[int, str]], closing: Clause | None) -> list[str]:
             line = line.strip()
             if _DATE_LINE.match(line) or not line:
                 continue
-            if regex.match(r"^(?:抄报|抄送|公开|附件|联系|电话|邮箱|地址)", line):
+            if P(r"^(?:抄报|抄送|公开|附件|联系|电话|邮箱|地址)").match(line):
                 continue
             out.extend(_orgs_in(line))
     return list(dict.fromkeys(out))
@@ -185,7 +186,7 @@ def place(
 def series(text: str, title_text: str | None) -> str | None:
     names = lexicon.load("notice")["series"]
     for source in (title_text or "", text[:3000]):
-        m = regex.search(r"([\p{Han}]{1,6})系列", source)
+        m = P(r"([\p{Han}]{1,6})系列").search(source)
         if m:
             for name in names:
                 if m.group(0).endswith(name):
@@ -198,8 +199,7 @@ def series(text: str, title_text: str | None) -> str | None:
 
 
 def levels(text: str, title_text: str | None) -> list[str]:
-    words = sorted(lexicon.load("notice")["levels"], key=len, reverse=True)
-    pattern = regex.compile("|".join(regex.escape(w) for w in words))
+    pattern = P(lexicon.alternation("notice", "levels"))
     for source in (title_text or "",):
         found = []
         for m in pattern.finditer(source):
@@ -216,15 +216,15 @@ def specialties(title_text: str | None) -> list[str]:
     if not m:
         return []
     spec = m.group("spec").strip("、， ")
-    spec = regex.sub(r"^(?:开展|做好|印发|报送|组织)+", "", spec)
-    spec = regex.sub(r"专业$", "", spec)
+    spec = P(r"^(?:开展|做好|印发|报送|组织)+").sub("", spec)
+    spec = P(r"专业$").sub("", spec)
     if _NOT_SPECIALTY.match(spec):
         return []
-    spec = regex.sub(r"^(?:全市|全省|全区|工程系列|[\p{Han}]{1,4}系列)", "", spec)
-    spec = regex.sub(r"^\d{4}年度?", "", spec)
+    spec = P(r"^(?:全市|全省|全区|工程系列|[\p{Han}]{1,4}系列)").sub("", spec)
+    spec = P(r"^\d{4}年度?").sub("", spec)
     if not spec:
         return []
-    parts = regex.split(r"、(?![^（(]*[）)])", spec)
+    parts = P(r"、(?![^（(]*[）)])").split(spec)
     return [p for p in (x.strip() for x in parts) if p]
 
 

@@ -16,6 +16,7 @@ from pipeline import lexicon
 from pipeline.extract.context import Context
 from pipeline.extract.dates import find_dates
 from pipeline.extract.numbers import NUMBER, parse_number
+from pipeline.patterns import P
 from pipeline.types import Clause, ServiceYears
 
 _YEARS = regex.compile(
@@ -83,7 +84,7 @@ def _basis(text: str, piece_start: int, pos: int) -> str:
     seg_start = max(seg_start, piece_start)
     segment = text[seg_start:pos]
     before = text[piece_start:seg_start]
-    prev_seg = regex.split(r"[，,]", before.rstrip("，,"))[-1] if before else ""
+    prev_seg = P(r"[，,]").split(before.rstrip("，,"))[-1] if before else ""
     if prev_seg.endswith("后"):
         segment = prev_seg + segment
     if _SKILL_CUE.search(segment):
@@ -124,7 +125,7 @@ def _row_degrees(text: str, piece_start: int) -> list[tuple[str, int]]:
             if prev_end2 < 0:
                 return []
             continue
-        if len(line) > _CELL_MAX or (_YEARS.search(line) and regex.search(r"满|以上", line)):
+        if len(line) > _CELL_MAX or (_YEARS.search(line) and P(r"满|以上").search(line)):
             return []
         found = degrees_in(text, line_start, prev_end)
         if found:
@@ -216,6 +217,6 @@ def _cutoff(ctx: Context, pos: int, end: int) -> str | None:
     """即2019年底前取得: the date by which the years must be complete."""
     for hit in find_dates(ctx.text, pos, min(end, pos + 30)):
         after = ctx.text[hit.end : hit.end + 8]
-        if regex.match(r"\s*(?:以?前|之前)", after):
+        if P(r"\s*(?:以?前|之前)").match(after):
             return hit.resolve(hit.year or ctx.reference_year())
     return None
