@@ -134,8 +134,27 @@ def test_fee_tables_read_as_rows(shape: str, text: str, want: list) -> None:
     [
         ("申报时间：2024年9月1日—9月30日，逾期不予受理。", "申报"),
         ("收审材料时间为 10 月 9 日至 10 月 12 日。", "收审材料"),
-        ("3月20日(星期三)17时前,申报单位须在申报系统中将申报记录提交", "申报单位须在申报系统中将申报记录提交"),
+        (
+            "3月20日(星期三)17时前,申报单位须在申报系统中将申报记录提交",
+            "申报单位须在申报系统中将申报记录提交",
+        ),
     ],
 )
 def test_event_labels_come_from_the_words_around_the_date(text: str, event: str) -> None:
     assert facts_of(text).deadlines[0].event == event
+
+
+@pytest.mark.parametrize(
+    ("run", "names"),
+    [
+        ("刘艾东张楠", ["刘艾东", "张楠"]),
+        ("张三李四", ["张三", "李四"]),
+        ("王立华", []),
+        ("欧阳修明王五", ["欧阳修明", "王五"]),
+    ],
+)
+def test_names_printed_without_a_separator(run: str, names: list[str]) -> None:
+    """OCR drops the space in 联系人：刘艾东 张楠; every name starts with a common surname."""
+    from pipeline.extract.contacts import _split_names
+
+    assert _split_names(run) == names

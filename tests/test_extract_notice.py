@@ -113,3 +113,12 @@ def test_province_implied_by_addressees() -> None:
 def test_degrees_lost_to_mojibake() -> None:
     years = {(f["years"], f["degree"]) for f in run_text(web_text("web-018.txt"))["facts"]["service_years"]}
     assert (7, "college") in years
+
+
+def test_masthead_that_lost_its_separating_space() -> None:
+    from pipeline.extract.notice import _orgs_in
+
+    assert _orgs_in("忻州市工业和信息化局忻州市人力资源和社会保障局") == [
+        "忻州市工业和信息化局",
+        "忻州市人力资源和社会保障局",
+    ]

@@ -47,7 +47,9 @@ def _f1(record: dict[str, Any], stem: str, tmp: Path) -> float:
     gold_dir.mkdir(exist_ok=True)
     record = {**record, "source": {**record["source"], "path": f"{stem}.txt"}}
     (rec_dir / "r.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    (gold_dir / "g.json").write_text((GOLD / f"{stem}.gold.json").read_text(encoding="utf-8"), encoding="utf-8")
+    (gold_dir / "g.json").write_text(
+        (GOLD / f"{stem}.gold.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return float(_scorer().score(rec_dir, gold_dir)["macro_f1"])
 
 
@@ -127,8 +129,10 @@ def test_garbled_page_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     real_chars = pdf_loader._chars
 
     def broken(textpage: Any, height: float) -> list[Any]:
-        return [pdf_loader._Char("\ue123", c.left, c.right, c.top, c.bottom, c.size, c.generated)
-                for c in real_chars(textpage, height)]
+        return [
+            pdf_loader._Char("\ue123", c.left, c.right, c.top, c.bottom, c.size, c.generated)
+            for c in real_chars(textpage, height)
+        ]
 
     calls: list[Any] = []
 
@@ -212,9 +216,9 @@ def test_html_date_and_title_fallbacks(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_scanned_pdf_is_ocred_and_scores(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stem", SEEDS)
+def test_scanned_pdf_is_ocred_and_scores(stem: str, tmp_path: Path) -> None:
     """An image-only scan (150 dpi, blurred, skewed 1–2°) is OCR'd page by page to F1 ≥ 0.90."""
-    stem = SEEDS[1]
     doc = load(FIXTURES / f"{stem}.scan.pdf")
     assert doc.ocr and len(doc.pages) >= 4
     assert not any("garbled" in w for w in doc.warnings)  # no text layer at all is not a garbled one

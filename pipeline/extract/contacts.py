@@ -7,10 +7,12 @@ with them are shared by everyone named in the same block. A bare local number
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import regex
 
+from pipeline import lexicon
 from pipeline.extract.context import Context
 from pipeline.patterns import P
 from pipeline.types import Contact
@@ -116,11 +118,43 @@ def _names_at(text: str, label_end: int, hi: int) -> list[str]:
     seg_end = label_end
     while seg_end < hi and text[seg_end] not in "；;，,。\n：:（(0123456789":
         seg_end += 1
-    return [
-        part
-        for part in _NAME_SPLIT.split(text[label_end:seg_end])
-        if _NAME.fullmatch(part) and not _NOT_NAME.search(part)
-    ]
+    names: list[str] = []
+    for part in _NAME_SPLIT.split(text[label_end:seg_end]):
+        if _NOT_NAME.search(part):
+            continue
+        together = _split_names(part) if 4 <= len(part) <= 9 else []
+        if together:
+            names.extend(together)  # 刘艾东张楠: two people printed without a separator
+        elif _NAME.fullmatch(part):
+            names.append(part)
+    return names
+
+
+@functools.cache
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    data = lexicon.load("surnames")
+    return frozenset("".join(data["single"].split())), frozenset(data["compound"])
+
+
+def _split_names(run: str) -> list[str]:
+    """刘艾东张楠 → [刘艾东, 张楠]: names of 2–3 characters (4 with a compound surname), each
+    starting with a common surname; [] when no such split exists."""
+    single, compound = _surnames()
+
+    def split(s: str) -> list[str] | None:
+        if not s:
+            return []
+        sizes = (4, 3) if s[:2] in compound else (3, 2)
+        for size in sizes:
+            head = s[:size]
+            if len(head) == size and (s[:2] in compound or head[0] in single):
+                rest = split(s[size:])
+                if rest is not None:
+                    return [head, *rest]
+        return None
+
+    found = split(run)
+    return found if found and len(found) >= 2 else []
 
 
 def _org_address(text: str, lo: int, hi: int) -> tuple[str | None, str | None]:

@@ -8,6 +8,7 @@ fallback.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -39,6 +40,7 @@ _TITLE_PREFIX = regex.compile(r"^(?:第[一二三四五六七八九十\d]+篇[:�
 _TITLE_FALLBACK = regex.compile(
     r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|要求|说明)[!！]?$"
 )
+_ORG_END = regex.compile(r"(?:局|厅|办公室|委员会|人民政府|办|委|中心)")
 _ORG_SUFFIX = regex.compile(
     r"(?:局|厅|办公室|委员会|人民政府|政府|办|委|中心|协会|学会|领导小组|集团|公司|部|院|所|处|科)$"
 )
@@ -69,9 +71,9 @@ def _head_lines(text: str, clauses: list[Clause]) -> list[tuple[int, str]]:
         if len(out) >= 40:
             break
     if not out:
-        out = [
-            (m.start(), m.group(0).strip()) for m in P(r"[^\n]+").finditer(text[: min(len(text), 400)])
-        ][:6]
+        out = [(m.start(), m.group(0).strip()) for m in P(r"[^\n]+").finditer(text[: min(len(text), 400)])][
+            :6
+        ]
     return out
 
 
@@ -106,12 +108,22 @@ def doc_numbers(head: list[tuple[int, str]]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _split_orgs(run: str) -> list[str]:
+    """忻州市工业和信息化局忻州市人力资源和社会保障局 → two issuers: a masthead whose separating
+    space was lost (OCR, PDF) splits where an org suffix is followed by a place name."""
+    cuts = [
+        m.end()
+        for m in _ORG_END.finditer(run)
+        if m.end() < len(run) and gazetteer.gazetteer().pattern.match(run, m.end())
+    ]
+    bounds = [0, *cuts, len(run)]
+    return [run[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+
+
 def _orgs_in(line: str) -> list[str]:
-    parts = [p for p in P(r"[\s　]+").split(line) if p]
+    parts = [q for p in P(r"[\s　]+").split(line) if p for q in _split_orgs(p)]
     orgs = [
-        p
-        for p in parts
-        if 4 <= len(p) <= 40 and _ORG_SUFFIX.search(p) and not P(r"[，。；：:,]").search(p)
+        p for p in parts if 4 <= len(p) <= 40 and _ORG_SUFFIX.search(p) and not P(r"[，。；：:,]").search(p)
     ]
     return orgs if len(orgs) == len(parts) else []
 

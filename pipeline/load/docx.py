@@ -31,7 +31,12 @@ def _chinese(n: int) -> str:
 
 
 def _format(n: int, fmt: str) -> str:
-    if fmt in {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified"}:
+    if fmt in {
+        "chineseCounting",
+        "chineseCountingThousand",
+        "ideographTraditional",
+        "chineseLegalSimplified",
+    }:
         return _chinese(n)
     if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
         return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)

@@ -24,11 +24,54 @@ _CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)"
 _HAN = regex.compile(r"\p{Han}")
 _DATE = regex.compile(r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_LABEL = regex.compile(r"(?:发布|发文|印发|公开|成文)(?:时间|日期)\s*[:：]?\s*" + _DATE.pattern)
-_DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date", "date", "og:release_date")
-_DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "select", "button")
+_DATE_META = (
+    "pubdate",
+    "publishdate",
+    "firstpublishedtime",
+    "article:published_time",
+    "dc.date",
+    "date",
+    "og:release_date",
+)
+_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "select",
+    "button",
+)
 _BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-    "blockquote", "pre", "dd", "dt", "dl", "center", "main", "tbody", "thead",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "center",
+    "main",
+    "tbody",
+    "thead",
 }
 _CELL = {"td", "th"}
 
@@ -95,7 +138,13 @@ def _lines(el: Any) -> list[str]:
         for child in node.children:
             name = getattr(child, "name", None)
             if name is None:
-                if type(child).__name__ in {"Comment", "Doctype", "ProcessingInstruction", "Declaration", "CData"}:
+                if type(child).__name__ in {
+                    "Comment",
+                    "Doctype",
+                    "ProcessingInstruction",
+                    "Declaration",
+                    "CData",
+                }:
                     continue
                 cur.append(str(child))
             elif name == "tr":
@@ -157,5 +206,10 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
     if title and _han(title) >= 6 and not any(title in regex.sub(r"\s+", "", ln) for ln in lines[:10]):
         lines.insert(0, title)  # the body block often starts below the page's own title
     return LoadedDocument(
-        path=path, sha256=sha256, format="html", raw_text="\n".join(lines), attachments=attachments, published=published
+        path=path,
+        sha256=sha256,
+        format="html",
+        raw_text="\n".join(lines),
+        attachments=attachments,
+        published=published,
     )

@@ -42,6 +42,11 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
         pages.append(PageLines(index + 1, float(frame.width), float(frame.height), result.lines))
     raw, spans = layout.assemble(layout.drop_furniture(pages))
     return LoadedDocument(
-        path=path, sha256=sha256, format="image", raw_text=raw, pages=spans if frames > 1 else (), ocr=True,
+        path=path,
+        sha256=sha256,
+        format="image",
+        raw_text=raw,
+        pages=spans if frames > 1 else (),
+        ocr=True,
         warnings=tuple(warnings),
     )

@@ -69,7 +69,11 @@ def drop_furniture(pages: list[PageLines]) -> list[PageLines]:
             if ln.bottom < p.height * _EDGE_BAND or ln.top > p.height * (1 - _EDGE_BAND)
         }
         edge_shapes.update(seen)
-    repeated = {s for s, n in edge_shapes.items() if len(pages) >= 3 and n >= max(2, len(pages) * 0.5)} if pages else set()
+    repeated = (
+        {s for s, n in edge_shapes.items() if len(pages) >= 3 and n >= max(2, len(pages) * 0.5)}
+        if pages
+        else set()
+    )
     out = []
     for p in pages:
         kept = []
@@ -136,7 +140,9 @@ def _is_wrap(a: Line, b: Line, m: _Margins, same_page: bool, gap: float | None) 
 
 
 def _centred(ln: Line, m: _Margins) -> bool:
-    return ln.x0 > m.left + 0.3 * ln.size and abs((ln.x0 + ln.x1) / 2 - (m.left + m.right) / 2) < 1.2 * ln.size
+    return (
+        ln.x0 > m.left + 0.3 * ln.size and abs((ln.x0 + ln.x1) / 2 - (m.left + m.right) / 2) < 1.2 * ln.size
+    )
 
 
 def _title_wrap(a: Line, b: Line, m: _Margins) -> bool:
@@ -153,7 +159,9 @@ def _title_wrap(a: Line, b: Line, m: _Margins) -> bool:
 
 
 def _seam(a: str, b: str) -> str:
-    return " " if a and b and _ASCII_WORD.match(a[-1]) and _ASCII_WORD.match(b[0]) else ""  # English words wrap at spaces
+    return (
+        " " if a and b and _ASCII_WORD.match(a[-1]) and _ASCII_WORD.match(b[0]) else ""
+    )  # English words wrap at spaces
 
 
 def _line_gap(lines: tuple[Line, ...]) -> float | None:

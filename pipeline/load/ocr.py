@@ -41,7 +41,9 @@ def _threads() -> int:
     limit = os.environ.get("OMP_THREAD_LIMIT") or os.environ.get("OMP_NUM_THREADS")
     if limit and limit.isdigit():
         return max(1, int(limit))
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    return max(
+        1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    )
 
 
 @functools.cache
@@ -55,7 +57,9 @@ def _engine() -> Any:
     det, rec, cls = (root / name for name in _MODELS)
     for model in (det, rec, cls):
         if not model.is_file():
-            raise MissingTool(f"OCR model {model.name} missing from the rapidocr package (reinstall rapidocr)")
+            raise MissingTool(
+                f"OCR model {model.name} missing from the rapidocr package (reinstall rapidocr)"
+            )
     threads = _threads()
     return RapidOCR(
         params={
@@ -142,7 +146,14 @@ def recognize(image: Any) -> OcrPage:
         if not text:
             continue
         lines.append(
-            Line(text, row[0][0], row[-1][1], min(r[2] for r in row), max(r[3] for r in row), size=height * 0.85)
+            Line(
+                text,
+                row[0][0],
+                row[-1][1],
+                min(r[2] for r in row),
+                max(r[3] for r in row),
+                size=height * 0.85,
+            )
         )
     conf = sum(scores) / len(scores) if scores else 0.0
     return OcrPage(tuple(lines), conf)

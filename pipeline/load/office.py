@@ -33,12 +33,25 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
     if exe is None:
         kind = suffix.lstrip(".") or "this format"
         raise MissingTool(f".{kind} needs LibreOffice: apt-get install libreoffice-writer")
-    src_suffix = suffix if suffix in {".doc", ".wps", ".rtf", ".dot", ".wpt"} else (".rtf" if data.startswith(b"{\\rtf") else ".doc")
+    src_suffix = (
+        suffix
+        if suffix in {".doc", ".wps", ".rtf", ".dot", ".wpt"}
+        else (".rtf" if data.startswith(b"{\\rtf") else ".doc")
+    )
     with tempfile.TemporaryDirectory(prefix="zhicheng-office-") as tmp:
         src = Path(tmp) / f"input{src_suffix}"
         src.write_bytes(data)
-        cmd = [exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-               "--convert-to", "docx", "--outdir", tmp, str(src)]
+        cmd = [
+            exe,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            tmp,
+            str(src),
+        ]
         try:
             subprocess.run(cmd, check=False, capture_output=True, timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:

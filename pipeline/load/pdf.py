@@ -96,7 +96,9 @@ def _chars(textpage: Any, height: float) -> list[_Char]:
         c.FPDFText_GetLooseCharBox(raw, i, rect)
         size = c.FPDFText_GetFontSize(raw, i) or (rect.top - rect.bottom)
         generated = bool(c.FPDFText_IsGenerated(raw, i))
-        out.append(_Char(chr(code), rect.left, rect.right, height - rect.top, height - rect.bottom, size, generated))
+        out.append(
+            _Char(chr(code), rect.left, rect.right, height - rect.top, height - rect.bottom, size, generated)
+        )
     return out
 
 
@@ -119,9 +121,17 @@ def _lines(chars: list[_Char]) -> list[Line]:
             ink = [x for x in cur if not x.c.isspace()]
             last = ink[-1] if ink else cur[-1]
             mid = (ch.top + ch.bottom) / 2
-            if last.c == ch.c and abs(last.left - ch.left) < 0.3 * ch.size and abs(last.top - ch.top) < 0.3 * ch.size:
+            if (
+                last.c == ch.c
+                and abs(last.left - ch.left) < 0.3 * ch.size
+                and abs(last.top - ch.top) < 0.3 * ch.size
+            ):
                 continue  # fake bold: the same glyph printed again a hair to the side
-            new_line = not (min(x.top for x in ink or cur) - 0.2 * ch.size <= mid <= max(x.bottom for x in ink or cur) + 0.2 * ch.size)
+            new_line = not (
+                min(x.top for x in ink or cur) - 0.2 * ch.size
+                <= mid
+                <= max(x.bottom for x in ink or cur) + 0.2 * ch.size
+            )
             if new_line or ch.left < last.left - 2 * ch.size:
                 groups.append(cur)
                 cur = []
@@ -147,8 +157,14 @@ def _lines(chars: list[_Char]) -> list[Line]:
                 text.append(ch.c)
         size = statistics.median(x.size for x in ink)
         lines.append(
-            Line(layout.clean_line("".join(text)), min(x.left for x in ink), max(x.right for x in ink),
-                 min(x.top for x in ink), max(x.bottom for x in ink), size)
+            Line(
+                layout.clean_line("".join(text)),
+                min(x.left for x in ink),
+                max(x.right for x in ink),
+                min(x.top for x in ink),
+                max(x.bottom for x in ink),
+                size,
+            )
         )
     lines.sort(key=lambda ln: round(ln.top / max(ln.size * 0.5, 1)))
     return lines
@@ -183,7 +199,11 @@ def _with_tables(lines: list[Line], plumber_page: Any) -> list[Line]:
     out = list(lines)
     for t in tables:
         x0, top, x1, bottom = t.bbox
-        inside = [ln for ln in out if top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1 and ln.x0 >= x0 - 2 and ln.x1 <= x1 + 2]
+        inside = [
+            ln
+            for ln in out
+            if top - 1 <= (ln.top + ln.bottom) / 2 <= bottom + 1 and ln.x0 >= x0 - 2 and ln.x1 <= x1 + 2
+        ]
         size = statistics.median(ln.size for ln in inside) if inside else 10.0
         rows = []
         for row, cells in zip(t.rows, t.extract(), strict=False):
@@ -224,7 +244,14 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
                 result = ocr.recognize(image)
                 used_ocr = True
                 lines = [
-                    Line(ln.text, ln.x0 / scale, ln.x1 / scale, ln.top / scale, ln.bottom / scale, ln.size / scale)
+                    Line(
+                        ln.text,
+                        ln.x0 / scale,
+                        ln.x1 / scale,
+                        ln.top / scale,
+                        ln.bottom / scale,
+                        ln.size / scale,
+                    )
                     for ln in result.lines
                 ]
                 if text.strip():
@@ -246,7 +273,13 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
             plumber.close()
         pdf.close()
     return LoadedDocument(
-        path=path, sha256=sha256, format="pdf", raw_text=raw, pages=spans, ocr=used_ocr, warnings=tuple(warnings)
+        path=path,
+        sha256=sha256,
+        format="pdf",
+        raw_text=raw,
+        pages=spans,
+        ocr=used_ocr,
+        warnings=tuple(warnings),
     )
 
 
