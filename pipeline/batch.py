@@ -90,14 +90,14 @@ def process(path: str) -> Outcome:
     """Ingest one file (in a worker); every failure comes back as data, not as an exception."""
     from pipeline.ingest import ingest_file
 
-    sha = _sha256(path)
     try:
         record = ingest_file(path)
     except IngestError as exc:
         exc.path = exc.path or path
-        return Outcome(path, sha, None, 0, 0, exc.line())
+        return Outcome(path, _sha256(path), None, 0, 0, exc.line())
     except Exception as exc:  # a pipeline bug must not stop the batch: reported like any failure
-        return Outcome(path, sha, None, 0, 0, f"error: {path}: internal error ({type(exc).__name__}: {exc})")
+        line = f"error: {path}: internal error ({type(exc).__name__}: {exc})"
+        return Outcome(path, _sha256(path), None, 0, 0, line)
     n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
     return Outcome(path, record["source"]["sha256"], dumps(record), n_facts, len(record["warnings"]), None)
 

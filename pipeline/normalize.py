@@ -114,7 +114,7 @@ def _simplified(m: _Mapped) -> _Mapped:
 
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_GLOSS = regex.compile(rf"(?<=\p{{Han}})[(（【\[]\s*[a-zü{_TONE}]*[{_TONE}][a-zü{_TONE}]*\s*[)）】\]]")
+_PINYIN_GLOSS = regex.compile(rf"[(（【\[](?<=\p{{Han}}.)\s*[a-zü{_TONE}]*[{_TONE}][a-zü{_TONE}]*\s*[)）】\]]")
 
 
 def _pinyin(m: _Mapped) -> _Mapped:
@@ -168,11 +168,10 @@ def _substitutions(m: _Mapped) -> _Mapped:
     return m
 
 
-_OCR_ZERO = regex.compile(r"(?<=\d)[oO](?=\d|年|月|日|万|元|岁|字)|(?<![A-Za-z])[oO](?=\d)")
-_DIGIT_GAP = regex.compile(
-    r"(?<=\d)[ ]+(?=[\p{Han}）)〕%％])|(?<=[\p{Han}（(〔)）〕])[ ]+(?=\d)|(?<=\d)[ ]+(?=\d{0,3}[年月日号])(?<=[年月]\d{1,2}|\d{4})"
-)
-_PUNCT_GAP = regex.compile(r"[ \t]+(?=[，。；：、！？）》」』”,;:])|(?<=[，。；：、！？（《「『“])[ \t]+")
+_OCR_ZERO = regex.compile(r"[oO](?:(?<=\d[oO])(?=\d|年|月|日|万|元|岁|字)|(?<![A-Za-z][oO])(?=\d))")
+# each pattern starts with the blank it removes, so the engine only tries at blanks
+_DIGIT_GAP = regex.compile(r"[ ]+(?:(?<=\d[ ]+)(?=[\p{Han}）)〕%％])|(?<=[\p{Han}（(〔)）〕][ ]+)(?=\d))")
+_PUNCT_GAP = regex.compile(r"[ \t]+(?:(?=[，。；：、！？）》」』”,;:])|(?<=[，。；：、！？（《「『“][ \t]+))")
 _DOUBLED_PUNCT = regex.compile(r"([,，;；])[,，、]+")
 
 
@@ -272,7 +271,7 @@ def _glue(prev: str, nxt: str) -> bool:
     )
 
 
-_HAN_GAP = regex.compile(r"(?<=\p{Han}) (?=\p{Han})")
+_HAN_GAP = regex.compile(r" (?<=\p{Han} )(?=\p{Han})")
 _HAN_CHAR = regex.compile(r"[\u4e00-\u9fff]")
 _MIN_HAN_FOR_GAP = 30
 
