@@ -284,10 +284,24 @@ def _prune(out: Path, entries: dict[str, Any], seen: set[str], prune: bool, summ
 
 
 def _print_summary(s: Summary, out: Path, stream: TextIO) -> None:
+    """The end of a run: stale and pruned records, a small table with the failures and their
+    reasons, then one line that scripts can read."""
     for path in s.stale:
         print(f"stale: {path} is gone; its record is kept (use --prune to remove it)", file=stream)
     for path in s.pruned:
         print(f"pruned: record of {path} removed", file=stream)
+    if s.failed:
+        rows = [
+            ("written", str(s.written)),
+            ("unchanged", str(s.skipped)),
+            ("warnings", str(s.warnings)),
+            ("failed", str(len(s.failed))),
+        ]
+        print("summary", file=stream)
+        for name, value in rows:
+            print(f"  {name:<10}{value:>6}", file=stream)
+        for line in s.failed:
+            print(f"    {line.removeprefix('error: ')}", file=stream)
     parts = [f"{s.written} records written to {out}"]
     if s.skipped:
         parts.append(f"{s.skipped} unchanged")

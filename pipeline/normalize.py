@@ -114,7 +114,9 @@ def _simplified(m: _Mapped) -> _Mapped:
 
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_GLOSS = regex.compile(rf"[(（【\[](?<=\p{{Han}}.)\s*[a-zü{_TONE}]*[{_TONE}][a-zü{_TONE}]*\s*[)）】\]]")
+_PINYIN_GLOSS = regex.compile(
+    rf"[(（【\[](?<=\p{{Han}}.)\s*[a-zü{_TONE}]*[{_TONE}][a-zü{_TONE}]*\s*[)）】\]]"
+)
 
 
 def _pinyin(m: _Mapped) -> _Mapped:
@@ -153,11 +155,17 @@ _PAGE_NUMBER = regex.compile(
     r"(?m)^[ \t]*(?:[-—–－~]+[ \t]*\d{1,4}[ \t]*[-—–－~]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/][ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
     r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$"
 )
+# a web page's navigation and tool lines around a notice's body (breadcrumbs, share and print links)
+_WEB_CHROME = regex.compile(
+    r"(?m)^[ \t]*(?:(?:当前位置|您当前的位置|您的位置|当前所在位置)[:：]?.*|.*首页[ \t]*>.*"
+    r"|分享到[:：]?[ \t]*|【[ \t]*字体[:：]?.*|.*【[ \t]*打印[ \t]*】.*|打印本页.*|关闭窗口.*)$"
+)
 _NO_BODY = regex.compile(r"(?m)^[ \t]*[（(][ \t]*此页无正文[ \t]*[）)][ \t]*$")
 
 
 def _page_furniture(m: _Mapped) -> _Mapped:
     m = _sub(m, _PAGE_NUMBER, "")
+    m = _sub(m, _WEB_CHROME, "")
     return _sub(m, _NO_BODY, "")
 
 

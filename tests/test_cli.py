@@ -105,3 +105,27 @@ def test_success_output_and_summary(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[-1] == f"2 records written to {tmp_path}, 0 failed, 0 warnings"
     assert lines[0].startswith("ok data/raw/000_020e7bca74b620b8.txt -> ")
+
+
+def test_failures_are_listed_again_in_the_end_summary(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run(
+        "ingest",
+        str(empty),
+        str(RAW / "004_44f96866d5556162.txt"),
+        "--out",
+        str(tmp_path / "out"),
+        "--jobs",
+        "1",
+    )
+    tail = result.stdout.splitlines()[-7:]
+    assert tail == [
+        "summary",
+        "  written        1",
+        "  unchanged      0",
+        "  warnings       0",
+        "  failed         1",
+        f"    {empty}: empty file",
+        f"1 records written to {tmp_path / 'out'}, 1 failed, 0 warnings",
+    ]

@@ -158,3 +158,16 @@ def test_names_printed_without_a_separator(run: str, names: list[str]) -> None:
     from pipeline.extract.contacts import _split_names
 
     assert _split_names(run) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "根据忻工信函〔2024〕18号文件执行。",
+        "对在基层一线工作满20年的人员。",
+        "取得“业绩成果条件”1-8项中的一项。",
+        "2024年度职称评审工作。",
+    ],
+)
+def test_document_numbers_ages_and_ranges_are_not_dates(text: str) -> None:
+    assert facts_of(text).deadlines == []

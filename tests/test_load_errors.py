@@ -14,6 +14,7 @@ from pipeline.load import load, office
 FIXTURES = Path(__file__).resolve().parent / "fixtures/formats"
 PDF = FIXTURES / "004_44f96866d5556162.pdf"
 
+
 def test_encrypted_pdf() -> None:
     with pytest.raises(EncryptedInput) as err:
         load(FIXTURES / "encrypted.pdf")
@@ -60,7 +61,9 @@ def test_doc_without_libreoffice_says_how_to_install(tmp_path: Path, monkeypatch
 
 def test_encrypted_office_document(tmp_path: Path) -> None:
     p = tmp_path / "locked.docx"
-    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100 + "EncryptedPackage".encode("utf-16-le"))
+    p.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100 + "EncryptedPackage".encode("utf-16-le")
+    )
     with pytest.raises(EncryptedInput):
         load(p)
 
