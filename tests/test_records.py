@@ -69,3 +69,16 @@ def test_web_accuracy_does_not_regress(tmp_path: Path) -> None:
     assert result["macro_f1"] >= 0.97
     low = {k: v["f1"] for k, v in result["facets"].items() if v["f1"] < 0.90}
     assert not low, low
+
+
+def test_ingest_never_imports_the_analysis_libraries() -> None:
+    """Start-up and per-notice cost: pandas, DuckDB, jieba and spaCy belong to the analysis commands."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pipeline.ingest import ingest_file; ingest_file('data/raw/000_020e7bca74b620b8.txt'); "
+        "heavy = {'pandas', 'duckdb', 'jieba', 'spacy', 'cpca', 'phonenumbers', 'rapidocr'} & set(sys.modules); "
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=RAW.parent.parent, timeout=60)
