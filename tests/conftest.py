@@ -75,3 +75,27 @@ def facts_of(text: str, year: int | None = 2024, issue_date: str | None = None, 
         fees=extract_fees(ctx),
         contacts=extract_contacts(ctx, ()),
     )
+
+
+CHROMIUM = __import__("shutil").which("chromium") or __import__("shutil").which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium not installed (run `make browser`; needs apt-get)"
+)
+_CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",  # this machine's network is closed: no background calls
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def chromium(tmp: Path, *args: str, check: bool = True):  # type: ignore[no-untyped-def]
+    """Run Debian's chromium headless with a fresh profile under ``tmp``."""
+    import subprocess
+
+    assert CHROMIUM is not None
+    cmd = [CHROMIUM, *_CHROMIUM_FLAGS, f"--user-data-dir={tmp / 'profile'}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=check)

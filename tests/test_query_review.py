@@ -5,18 +5,14 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from pipeline.query.review import KINDS, facts_of, iter_anchors, render_page, segments, write_review
-from tests.conftest import STRUCTURED
+from tests.conftest import STRUCTURED, chromium, needs_chromium
 
 SEED = STRUCTURED / "000_020e7bca74b620b8.txt.json"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (run `make browser`)")
 
 
 def _record() -> dict:  # type: ignore[type-arg]
@@ -71,21 +67,6 @@ def test_page_is_deterministic(tmp_path: Path) -> None:
     assert a.read_bytes() == b.read_bytes()
 
 
-def _chromium(*args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp / 'profile'}",
-    ]
-    return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
-
-
 @pytest.mark.slow
 @needs_chromium
 def test_review_page_screenshot_shows_highlighted_facts(tmp_path: Path) -> None:
@@ -93,7 +74,7 @@ def test_review_page_screenshot_shows_highlighted_facts(tmp_path: Path) -> None:
 
     page = write_review(SEED, tmp_path / "review.html")
     shot = tmp_path / "shot.png"
-    done = _chromium("--window-size=1400,3000", f"--screenshot={shot}", page.as_uri(), tmp=tmp_path)
+    done = chromium(tmp_path, "--window-size=1400,3000", f"--screenshot={shot}", page.as_uri(), check=False)
     assert shot.exists(), done.stderr[-2000:]
     image = Image.open(shot).convert("RGB")
     assert len(image.getcolors(maxcolors=1 << 20) or []) > 50  # not blank: text, panel, highlights
@@ -108,7 +89,7 @@ def test_review_page_screenshot_shows_highlighted_facts(tmp_path: Path) -> None:
 @needs_chromium
 def test_review_page_dom_has_fact_marks(tmp_path: Path) -> None:
     page = write_review(SEED, tmp_path / "review.html")
-    dom = _chromium("--dump-dom", page.as_uri(), tmp=tmp_path).stdout
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri(), check=False).stdout
     expected = len(segments(facts_of(_record())))
     assert len(re.findall(r'<mark id="seg-\d+" class="entity"', dom)) == expected > 0
     assert "业绩条件" in dom and "任职年限" in dom
