@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +79,7 @@ def facts_of(text: str, year: int | None = 2024, issue_date: str | None = None, 
     )
 
 
-CHROMIUM = __import__("shutil").which("chromium") or __import__("shutil").which("chromium-browser")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium not installed (run `make browser`; needs apt-get)"
 )
@@ -94,8 +96,6 @@ _CHROMIUM_FLAGS = (
 
 def chromium(tmp: Path, *args: str, check: bool = True):  # type: ignore[no-untyped-def]
     """Run Debian's chromium headless with a fresh profile under ``tmp``."""
-    import subprocess
-
     assert CHROMIUM is not None
     cmd = [CHROMIUM, *_CHROMIUM_FLAGS, f"--user-data-dir={tmp / 'profile'}", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=check)
