@@ -180,7 +180,7 @@ def _iso(m: regex.Match[str]) -> str | None:
 
 
 def _attachments(soup: Any) -> tuple[str, ...]:
-    seen = {}
+    seen: dict[str, str] = {}
     for a in soup.find_all("a", href=True):
         href = a["href"].strip()
         path = href.split("?")[0].split("#")[0]

@@ -143,7 +143,7 @@ def _lines(chars: list[_Char]) -> list[Line]:
         ink = [x for x in g if not x.c.isspace()]
         if not ink:
             continue
-        text = []
+        text: list[str] = []
         for i, ch in enumerate(g):
             if ch.c.isspace():
                 prev = g[i - 1].c if i else ""
