@@ -29,10 +29,14 @@ browser:
 
 test: $(STAMP) browser
 	$(PY) -m ruff check pipeline tests scripts bench
+	$(PY) -m ruff format --check pipeline tests scripts bench
+	$(PY) -m mypy pipeline
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests scripts bench
+	$(PY) -m ruff format --check pipeline tests scripts bench
+	$(PY) -m mypy pipeline
 	$(PY) -m ruff format --check pipeline tests scripts
 	$(PY) -m mypy pipeline
 

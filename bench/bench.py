@@ -127,8 +127,14 @@ def main() -> int:
         ("start-up (ingest --help)", f"{startup * 1000:.0f} ms"),
         ("peak memory of one ingest process", f"{peak_mb:.0f} MB"),
         (f"{N_BATCH} notices, first run (--jobs 1)", f"{batch_first:.2f} s"),
-        (f"{N_BATCH} notices, second run, nothing changed", f"{batch_again:.2f} s ({batch_again / batch_first:.0%} of the first)"),
-        (f"{N_BATCH} notices, first run (--jobs 2)", f"{batch_two:.2f} s ({batch_first / batch_two:.2f}x the speed of --jobs 1)"),
+        (
+            f"{N_BATCH} notices, second run, nothing changed",
+            f"{batch_again:.2f} s ({batch_again / batch_first:.0%} of the first)",
+        ),
+        (
+            f"{N_BATCH} notices, first run (--jobs 2)",
+            f"{batch_two:.2f} s ({batch_first / batch_two:.2f}x the speed of --jobs 1)",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure'.ljust(width)} | value |\n|{'-' * (width + 2)}|-------|")

@@ -82,7 +82,9 @@ def main() -> None:
         for img in images:
             ocr.recognize(img)
         secs = time.perf_counter() - start
-        print(f"{'rapidocr (PP-OCRv6 small, onnxruntime)':38} {secs / n:8.2f} s/page   ({n} pages, model load {load_s:.2f} s)")
+        print(
+            f"{'rapidocr (PP-OCRv6 small, onnxruntime)':38} {secs / n:8.2f} s/page   ({n} pages, model load {load_s:.2f} s)"
+        )
 
 
 if __name__ == "__main__":

@@ -115,9 +115,15 @@ def make_table_pdf(font: str) -> bytes:
     pdf.add_font("cjk", style="B", fname=font)  # table headings are bold
     pdf.set_font("cjk", size=11)
     pdf.add_page()
-    pdf.multi_cell(0, 7, "\u3000\u3000评审费用按下表收取，由申报人所在单位统一缴纳。", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 7, "\u3000\u3000评审费用按下表收取，由申报人所在单位统一缴纳。", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(3)
-    rows = (("项目", "收费标准", "备注"), ("评审费", "每人400元", "含面试答辩"), ("论文鉴定费", "每篇200元", "按实际篇数"))
+    rows = (
+        ("项目", "收费标准", "备注"),
+        ("评审费", "每人400元", "含面试答辩"),
+        ("论文鉴定费", "每篇200元", "按实际篇数"),
+    )
     with pdf.table(col_widths=(30, 40, 40), text_align="LEFT") as table:
         for row in rows:
             r = table.row()
@@ -218,15 +224,22 @@ PAGE = """<!DOCTYPE html>
 
 def make_html(lines: list[str], stem: str, charset: str, published: str, site: str) -> bytes:
     role = roles(lines)
-    title = next((ln for ln, r in zip(lines, role, strict=True) if r == "centre" and TITLE.match(ln)), lines[0])
+    title = next(
+        (ln for ln, r in zip(lines, role, strict=True) if r == "centre" and TITLE.match(ln)), lines[0]
+    )
     body = []
     for ln, r in zip(lines, role, strict=True):
         style = {"centre": ' style="text-align:center"', "right": ' style="text-align:right"'}.get(r, "")
         body.append(f"<p{style}>{html.escape(ln)}</p>")
     year = re.search(r"20\d\d", title)
     page = PAGE.format(
-        charset=charset, title=html.escape(title), site=site, published=published, body="\n".join(body),
-        stem=stem, year=year.group() if year else "2024",
+        charset=charset,
+        title=html.escape(title),
+        site=site,
+        published=published,
+        body="\n".join(body),
+        stem=stem,
+        year=year.group() if year else "2024",
     )
     return page.encode("gb18030" if charset.lower().startswith("gb") else charset)
 
@@ -234,7 +247,12 @@ def make_html(lines: list[str], stem: str, charset: str, published: str, site: s
 SEEDS = {
     # stem: (running header, html charset, page's posting date, site name)
     "000_020e7bca74b620b8": ("忻州市工业和信息化局文件", "utf-8", "2024-09-10", "忻州市工业和信息化局"),
-    "004_44f96866d5556162": ("连云港市职称工作领导小组办公室", "gb2312", "2024-07-05", "连云港市工业和信息化局"),
+    "004_44f96866d5556162": (
+        "连云港市职称工作领导小组办公室",
+        "gb2312",
+        "2024-07-05",
+        "连云港市工业和信息化局",
+    ),
 }
 
 
