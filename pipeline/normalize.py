@@ -210,8 +210,10 @@ def _join_broken_lines(m: _Mapped) -> _Mapped:
     """A sentence split over a line or page break is one sentence again.
 
     A break is a wrap, not a paragraph end, when the line before is long (a
-    full printed line), does not end a sentence and the next line does not
-    start a clause, a list item or the signature.
+    full printed line), does not end a sentence, the next line does not start
+    a clause, a list item or the signature, and the next line completes the
+    sentence (ends with its punctuation) or is itself a long line. Short lines
+    without punctuation on both sides are list items or table cells.
     """
     text = m.text
     lines = text.split("\n")
@@ -235,6 +237,7 @@ def _join_broken_lines(m: _Mapped) -> _Mapped:
                 and not _ENDS_SENTENCE.search(pline)
                 and not _STARTS_BLOCK.match(line.lstrip())
                 and not _is_title_line(line.strip())
+                and (_ENDS_SENTENCE.search(line.strip()) or len(line.strip()) >= _HEADING_MAX)
                 and _glue(pline, line.strip())
             ):
                 cuts.append((starts[prev] + len(lines[prev]), starts[i]))

@@ -62,6 +62,13 @@ def main() -> int:
         args.shared,
         args.verbose,
     )
+    run(
+        "held-out notices (written for this project, tests/fixtures/heldout)",
+        sorted((ROOT / "tests" / "fixtures" / "heldout").glob("*.txt")),
+        ROOT / "tests" / "gold" / "heldout",
+        args.shared,
+        args.verbose,
+    )
     return 0
 
 

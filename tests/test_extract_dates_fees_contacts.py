@@ -171,3 +171,34 @@ def test_names_printed_without_a_separator(run: str, names: list[str]) -> None:
 )
 def test_document_numbers_ages_and_ranges_are_not_dates(text: str) -> None:
     assert facts_of(text).deadlines == []
+
+
+def test_office_person_phone_entries_without_a_contact_label() -> None:
+    text = (
+        "五、联系方式\n\n湖南省人力资源和社会保障厅专业技术人员管理处：彭立军，0731-89991263；\n"
+        "湖南省工业和信息化厅人事教育处：谭晓敏，0731-88951236，18907312645；"
+    )
+    got = [(c.org, c.name, c.phone) for c in facts_of(text).contacts]
+    assert got == [
+        ("湖南省人力资源和社会保障厅专业技术人员管理处", "彭立军", "0731-89991263"),
+        ("湖南省工业和信息化厅人事教育处", "谭晓敏", "0731-88951236"),
+        ("湖南省工业和信息化厅人事教育处", "谭晓敏", "18907312645"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "申报人员资历计算截止到2025年12月31日，2025年9月30日前达到法定退休年龄的不再申报。",
+            [(None, "2025-12-31")],
+        ),
+        ("评审会议拟于9月下旬召开，答辩时间另行通知。", []),
+    ],
+)
+def test_age_rules_and_vague_dates_inside_a_sentence_with_a_deadline(text: str, want: list) -> None:
+    assert [(d.start, d.end) for d in facts_of(text, year=2025).deadlines] == want
+
+
+def test_event_label_drops_the_clause_number() -> None:
+    assert facts_of("（一）网上申报：2025年6月16日—7月15日，在线填报。").deadlines[0].event == "网上申报"

@@ -122,3 +122,23 @@ def test_masthead_that_lost_its_separating_space() -> None:
         "忻州市工业和信息化局",
         "忻州市人力资源和社会保障局",
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "want"),
+    [
+        (
+            "关于做好2022年度高级经济师资格评审工作的通知",
+            "本年度评审专业为：工商管理、农业经济、金融。",
+            ["工商管理", "农业经济", "金融"],
+        ),
+        (
+            "关于开展2021年度农业系列高级农艺师职称评审工作的通知",
+            "评审专业分为农学、植保、土肥、园艺四个专业。",
+            ["农学", "植保", "土肥", "园艺"],
+        ),
+        ("关于开展2023年度建设工程专业中级职称评审工作的通知", "", ["建设工程"]),
+    ],
+)
+def test_specialties_from_the_body_when_the_title_names_none(title: str, body: str, want: list[str]) -> None:
+    assert specialties(title, body) == want

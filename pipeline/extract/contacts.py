@@ -24,6 +24,12 @@ _NOT_NAME = regex.compile(r"电话|方式|地址|邮箱")
 _ORG_WITH_ADDRESS = regex.compile(
     r"(?P<org>[^（(]+?(?:局|厅|办公室|中心|委员会|办|科|处))[（(](?P<addr>[^）)]+)[）)]"
 )
+_OFFICE = r"[\p{Han}（）()]{2,30}?(?:办公室|中心|处|科|局|室|厅|股|站|部|所)"
+_OFFICE_THEN_NAME = regex.compile(rf"(?P<org>{_OFFICE})(?P<name>\p{{Han}}{{2,3}})")
+# 湖南省…专业技术人员管理处：彭立军，0731-89991263 — an office, a person, then the phone
+_OFFICE_PERSON_PHONE = regex.compile(
+    rf"(?P<org>{_OFFICE})[：:\s]?\s*(?P<name>\p{{Han}}{{2,3}})[，,、]\s*(?:(?:联系)?电话|手机|座机)?[：:]?\s*(?=[\d(（])"
+)
 _NOT_PHONE_CHAR = regex.compile(r"[^\d\-]")
 _HAN_BEFORE = regex.compile(r"\p{Han}$")
 _HAN_AFTER = regex.compile(r"\p{Han}")
@@ -88,11 +94,12 @@ def _phone_spans(ctx: Context, lo: int, hi: int) -> list[tuple[int, tuple[str, b
 
 @dataclass
 class _Group:
-    """The people named by one 联系人 label and what is printed with them."""
+    """The people named by one 联系人 label, or one 处室＋姓名＋电话 entry, and their phones."""
 
     start: int
     names: list[str] = field(default_factory=list)
     phones: list[tuple[str, bool]] = field(default_factory=list)
+    org: str | None = None
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -122,6 +129,9 @@ def _names_at(text: str, label_end: int, hi: int) -> list[str]:
     for part in _NAME_SPLIT.split(text[label_end:seg_end]):
         if _NOT_NAME.search(part):
             continue
+        office = _OFFICE_THEN_NAME.fullmatch(part)
+        if office:
+            part = office.group("name")  # 市教育局教师工作处金丽娜: the office, then the person
         together = _split_names(part) if 4 <= len(part) <= 9 else []
         if together:
             names.extend(together)  # 刘艾东张楠: two people printed without a separator
@@ -179,7 +189,16 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
         phones = _phone_spans(ctx, lo, hi)
         if not phones and not labels:
             continue
-        groups = [_Group(m.start(), _names_at(text, m.end(), hi)) for m in labels] or [_Group(lo)]
+        groups = [_Group(m.start(), _names_at(text, m.end(), hi)) for m in labels]
+        named = {n for g in groups for n in g.names}
+        for m in _OFFICE_PERSON_PHONE.finditer(text, lo, hi):
+            if m.group("name") not in named and not _NOT_NAME.search(m.group("name")):
+                groups.append(_Group(m.start("name"), [m.group("name")], org=m.group("org")))
+        for g in groups:
+            office = _OFFICE_PERSON_PHONE.search(text, g.start, hi) if g.org is None and g.names else None
+            if office and office.group("name") == g.names[0]:
+                g.org = office.group("org").removeprefix("联系人").lstrip("：: ")
+        groups = sorted(groups, key=lambda g: g.start) or [_Group(lo)]
         for pos, found in phones:
             owner = next((g for g in reversed(groups) if g.start <= pos), groups[0])
             owner.phones.append(found)
@@ -190,6 +209,7 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
         shared = next((g.phones for g in groups if g.phones), [])
         ev = ctx.evidence((lo, min(hi, lo + 1)))
         for g in groups:
+            g_org = g.org or org
             g_phones: list[tuple[str | None, bool]] = [*(g.phones or shared)] or [(None, False)]
             people: list[str | None] = list(dict.fromkeys(g.names)) or [None]
             for k, person in enumerate(people):
@@ -199,7 +219,7 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
                 out.append(
                     Contact(
                         ev,
-                        org,
+                        g_org,
                         person,
                         phone,
                         inferred,
@@ -211,5 +231,6 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
             for phone, inferred in (
                 g_phones[len(people) :] if people != [None] and len(g_phones) > len(people) else []
             ):
-                out.append(Contact(ev, org, None, phone, inferred, None, address, None))
+                # a second number printed for the same person (a landline and a mobile)
+                out.append(Contact(ev, g_org, people[-1], phone, inferred, None, address, None))
     return out

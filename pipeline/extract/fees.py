@@ -52,10 +52,23 @@ def _table_context(text: str, lo: int, hi: int, at: int) -> tuple[str, str | Non
                     cells[0] if _LEVEL.search(cells[0]) else None
                 )
         return line, level
-    above = [c.strip() for c in text[: max(0, lo - 1)].split("\n")[-4:] if c.strip()][-2:]
-    if all(len(c) <= _CELL_MAX for c in above) and len(line.strip()) <= _CELL_MAX:
-        level = level or next((c for c in above if _LEVEL.search(c)), None)
-        return " ".join([*above, line]), _LEVEL.search(level).group(0) if level else None
+    # one cell per line: the short lines above, back to the table's header (评审费), name the fee;
+    # the nearest level cell (高级) is the row's level
+    above: list[str] = []
+    for prev in reversed(text[: max(0, lo - 1)].split("\n")[-16:]):
+        cell = prev.strip()
+        if not cell:
+            continue
+        if len(cell) > _CELL_MAX:
+            break
+        above.insert(0, cell)
+        seen = " ".join(above)
+        if (_FEE_CONTEXT.search(seen) and (_LEVEL.search(seen) or _AMOUNT.search(seen))) or len(above) >= 8:
+            break
+    if above and len(line.strip()) <= _CELL_MAX:
+        level = level or next((c for c in reversed(above) if _LEVEL.search(c)), None)
+        header = [c for c in above if not _AMOUNT.search(c)]
+        return " ".join([*header, line]), _LEVEL.search(level).group(0) if level else None
     return line, level
 
 

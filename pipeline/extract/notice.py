@@ -38,7 +38,7 @@ _PAGE_HEADLINE = regex.compile(r"职称.*(?:评审|申报|资格|条件|要求)|
 _NOT_HEADLINE = regex.compile(r"[，。；,;>|]|^(?:[一二三四五六七八九十]+、|[（(]|\d+[.、])")
 _TITLE_PREFIX = regex.compile(r"^(?:第[一二三四五六七八九十\d]+篇[:：]\s*|附件\s*\d*\s*)")
 _TITLE_FALLBACK = regex.compile(
-    r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|要求|说明)[!！]?$"
+    r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|条件一览|要求|说明)[!！]?$"
 )
 _ORG_END = regex.compile(r"(?:局|厅|办公室|委员会|人民政府|办|委|中心)")
 _ORG_SUFFIX = regex.compile(
@@ -49,8 +49,15 @@ _YEAR_OF = regex.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_PLAIN = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 _SPECIALTY = regex.compile(
     r"(?:系列|年度|全市|全省|全区|[省市县区])(?P<spec>[^\n系列年度省市]{2,40}?)"
-    r"(?:(?:工程)?(?:专业)?(?:技术)?(?:正高级|副高级|高级|中级|初级|工程师)|(?:专业)?(?:技术)?(?:职称|技术资格|评审))"
+    r"(?:工程(?=正高级|副高级|高级|中级|初级|工程师)|专业(?:技术)?)?"
+    r"(?:正高级|副高级|高级|中级|初级|工程师|职称|技术资格|评审)"
 )
+# the body's own list: 本年度评审专业为：工商管理、农业经济… / 評審專業分為農學、植保四個專業
+_SPECIALTY_LIST = regex.compile(
+    r"(?:评审|申报|参评)专业(?:为|分为|包括|设置为|有)[：:]?\s*(?P<list>[^。；;\n]{2,200}?)(?:[一二三四五六七八九十\d]+个专业|等(?:专业)?)?(?=[。；;\n]|$)"
+)
+# a level or a title is not a specialty: 高级经济师资格, 农艺师
+_TITLE_WORD = regex.compile(r"师|员|资格|职称|系列")
 _NOT_SPECIALTY = regex.compile(r"^(?:开展|做好|印发|报送|关于|申报|组织|全市|全省|专业技术|职称|工程|专业)+$")
 
 
@@ -221,9 +228,20 @@ def levels(text: str, title_text: str | None) -> list[str]:
     return []
 
 
-def specialties(title_text: str | None) -> list[str]:
-    if not title_text:
+def specialties(title_text: str | None, text: str = "") -> list[str]:
+    """As the title names them (工程系列机械、电子专业…), else as the body lists the specialties
+    this evaluation covers (评审专业为：…)."""
+    found = _title_specialties(title_text) if title_text else []
+    if found:
+        return found
+    m = _SPECIALTY_LIST.search(text[:4000])
+    if not m:
         return []
+    items = [x.strip() for x in P(r"[、，,]").split(m.group("list"))]
+    return [x for x in items if 2 <= len(x) <= 12 and not _TITLE_WORD.search(x)]
+
+
+def _title_specialties(title_text: str) -> list[str]:
     m = _SPECIALTY.search(title_text)
     if not m:
         return []
@@ -237,7 +255,7 @@ def specialties(title_text: str | None) -> list[str]:
     if not spec:
         return []
     parts = P(r"、(?![^（(]*[）)])").split(spec)
-    return [p for p in (x.strip() for x in parts) if p]
+    return [p for p in (x.strip() for x in parts) if p and not _TITLE_WORD.search(p)]
 
 
 @dataclass(frozen=True)
@@ -258,9 +276,10 @@ _BROKEN_NUMBER = regex.compile(
 
 
 _CITE_LEAD = regex.compile(r"^(?:文件|以下简称)")
-# words a bare number's Han prefix picks up from the sentence before the issuer's abbreviation
+# words a bare number's Han prefix picks up from the sentence before the issuer's abbreviation:
+# everything up to the last function word goes (评审收费按鄂价费… → 鄂价费…)
 _NUMBER_LEAD = regex.compile(
-    r"^(?:根据|按照|依据|参照|执行|详见|见|按|由|经|在|对|将|即|以|和|及|与|的|省|市)+"
+    r"^.*(?:根据|按照|依据|参照|执行|详见|见|按|由|经|在|对|将|即|以|和|及|与|的)|^(?:省|市)+"
 )
 
 
@@ -339,7 +358,7 @@ def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
         year=yr,
         series=series(text, t),
         levels=tuple(levels(text, t)),
-        specialties=tuple(specialties(t)),
+        specialties=tuple(specialties(t, text)),
         cited_documents=(),
         title_span=tspan,
     )

@@ -19,7 +19,7 @@ from pipeline.extract.numbers import NUMBER, parse_number, scaled
 from pipeline.types import Clause, Requirement
 
 _COUNT = regex.compile(
-    rf"(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*(?P<n>{NUMBER})\s*(?P<unit>项|篇|部|次|门|件|本|个(?=项目|课题))\s*(?P<up>及以上|以上|或以上)?"
+    rf"(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*有?\s*(?P<n>{NUMBER})\s*(?P<unit>项|篇|部|次|门|件|本|个(?!工作日|月|自然日|小时|人|方面))\s*(?P<up>及以上|以上|或以上)?"
 )
 # before the number: a range (1-8项), a substitution (可替代1篇), an ordinal (第1)
 _NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提交|提供)\s*$")
@@ -29,8 +29,16 @@ _AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
 _RANK = regex.compile(r"(?:排名|排序|排)?前\s*(?P<n>\d{1,2})\s*(?:名|位)?")
 _VERB_BEFORE = regex.compile(r"(?:出版|发表|获得|获|完成|主持|参加|参与|编制|撰写|取得|承担)\s*过?\s*$")
 _LIST_SEP = regex.compile(r"、|或|和|及")
+# things listed with 、 right before a combined count (实用新型、软件著作权合计3项): one demand each;
+# a list closed by 等, or without 合计, names examples of one demand
+_LIST_BEFORE = regex.compile(
+    r"(?P<items>(?:[^、，,；;。或和及等]{2,15}、)+[^、，,；;。或和及等]{2,15})(?:合计|总计|累计|共)\s*$"
+)
 _SENTENCE_END = regex.compile(r"[。；;\n]")
 _ASSESSMENT = regex.compile(r"考核|优秀|合格")
+# what can be counted in 次 besides assessments (公开课3次, 讲座2次)
+_COUNTED_IN_TIMES = {"other", "award", "course"}
+
 _PARENTHETICAL = regex.compile(r"[（(][^（()）]*[)）]")
 _UNDERTAKES = regex.compile(r"(?:主持|承担)(?:完成)?\s*$|主持完成")
 _GROUP_EXCEPTIONAL = regex.compile(r"破格")
@@ -72,15 +80,22 @@ def _phrase(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int
 
 
 def _kind(phrase: str, unit: str, sentence: str) -> tuple[str, str | None] | None:
-    if unit == "次":
-        return ("assessment", None) if _ASSESSMENT.search(phrase) or _ASSESSMENT.search(sentence) else None
+    """The kind of a count: its phrase's achievement words, first listed wins. A count of 次 is an
+    assessment unless the phrase names something else (公开课3次); a count of 篇 in a sentence
+    about papers is a paper (其中至少1篇北大核心)."""
+    if unit == "次" and (_ASSESSMENT.search(phrase) or _ASSESSMENT.search(sentence)):
+        return "assessment", None
     if unit == "门":
         return "course", None
     for kind, subtype, pattern in _kinds():
         if pattern.search(phrase):
             if kind == "report" and unit == "篇" and "论文" in phrase:
                 continue
+            if unit == "次" and kind not in _COUNTED_IN_TIMES:
+                continue
             return kind, subtype
+    if unit == "篇" and sentence and "论文" in sentence:
+        return "paper", None
     return None
 
 
@@ -127,13 +142,26 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
             kind = ("project", None)  # 主持完成2项以上…: what one completes by the item is a project
         if kind is None:
             continue
+        lead = text[max(s_lo, m.start() - 8) : m.start()]
+        if unit == "个" and not any(p.search(lead) for _, _, p in _kinds()):
+            continue  # 个 counts a thing only right after its name (新品种1个), never 六个方面
         if not m.group("up") and not m.group("pre"):
             # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部)
             lead = text[max(s_lo, m.start() - 8) : m.start()]
             if not (_VERB_BEFORE.search(lead) or any(p.search(lead) for _, _, p in _kinds())):
                 continue
         kinds = [kind]
-        if not _kind(text[a : m.start()], unit, ""):
+        listed = _LIST_BEFORE.search(_PARENTHETICAL.sub("", text[a : m.start()]) + (m.group("pre") or ""))
+        distinct = (
+            list(
+                dict.fromkeys(k for k in (_kind(p, unit, "") for p in listed.group("items").split("、")) if k)
+            )
+            if listed
+            else []
+        )
+        if len(distinct) >= 2:
+            kinds = distinct  # 实用新型、软件著作权合计3项: one entry per listed kind
+        elif not _kind(text[a : m.start()], unit, ""):
             # 2项以上新型实用专利、外观设计专利或软件著作权: one entry per listed kind
             listed = [
                 _kind(part, unit, "") for part in _LIST_SEP.split(_PARENTHETICAL.sub("", text[m.end() : b]))

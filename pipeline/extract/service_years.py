@@ -41,6 +41,10 @@ _ROUTE_CUES = (
     ("high_skill", regex.compile(r"高技能|技能人才|技师")),
 )
 _CELL_MAX = 30
+# "the degree required above": names no degree of its own (具备规定学历…满4年)
+_REFERENCE = regex.compile(
+    r"(?<!不)具备(?:上述)?(?:规定|相应)(?:的)?学历|(?<!不)具备上述学历|符合(?:上述)?学历(?:条件|要求)"
+)
 # a period of something other than service: a file kept by an agency, residence
 _NOT_SERVICE_SEGMENT = regex.compile(r"档案|户口|托管|居住|缴纳|社保")
 _COMMA = regex.compile(r"[，,]")
@@ -154,6 +158,7 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
             and not _NOT_SERVICE_SEGMENT.search(_segment(text, piece_start, m.start()))
         ]
         if not matches:
+            out.extend(_advanced_alone(ctx, text, piece_start, piece_end, out))
             continue
         clause = ctx.index.at(piece_start)
         route = _route(ctx, clause, piece)
@@ -163,14 +168,15 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
             if years is None or years <= 0:
                 continue
             own = degrees_in(text, prev_end, m.start())
-            shared = own or degrees_in(text, piece_start, m.start())
-            if not shared:
+            referred = _REFERENCE.search(text, prev_end, m.start())
+            shared = own or ([] if referred else degrees_in(text, piece_start, m.start()))
+            if not shared and not referred:
                 shared = [
                     d
                     for d in degrees_in(text, m.end(), piece_end)
                     if not _in_advance_note(text, d[1], piece_end)
                 ]
-            if not shared and len(piece.strip()) <= _CELL_MAX:
+            if not shared and not _REFERENCE.search(text, piece_start, m.start()):
                 shared = _row_degrees(text, piece_start)
             cutoff = _cutoff(ctx, m.end(), piece_end)
             basis = _basis(text, piece_start, m.start())
@@ -209,6 +215,31 @@ def _advanced(
         for degree, _ in named:
             out.append(
                 ServiceYears(ev, years - n, degree, basis, route, None, f"可提前{adv.group('n')}年申报")
+            )
+    return out
+
+
+def _advanced_alone(
+    ctx: Context, text: str, start: int, end: int, before: list[ServiceYears]
+) -> list[ServiceYears]:
+    """A 可提前N年 sentence of its own (获得工程硕士专业学位的…，申报年限可提前1年): shortens the
+    rule stated last for the nearest degree — a professional master's shortens the master's rule."""
+    out = []
+    for adv in _ADVANCE.finditer(text, start, end):
+        named = degrees_in(text, start, adv.start())
+        n = parse_number(adv.group("n"))
+        if not named or n is None:
+            continue
+        for degree, _ in named:
+            related = "master" if degree == "master_professional" else degree
+            base = next((s for s in reversed(before) if s.degree == related and s.route == "regular"), None)
+            if base is None or base.years - n <= 0:
+                continue
+            ev = ctx.evidence(adv.span())
+            out.append(
+                ServiceYears(
+                    ev, base.years - n, degree, base.basis, base.route, None, f"可提前{adv.group('n')}年申报"
+                )
             )
     return out
 
