@@ -12,6 +12,7 @@ body), and the posting date becomes the fallback for ``issue_date``.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import regex
@@ -191,9 +192,13 @@ def _attachments(soup: Any) -> tuple[str, ...]:
 
 
 def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
-    soup = BeautifulSoup(_text(data), "lxml")
+    with warnings.catch_warnings():
+        # a page that starts with <?xml is still read as HTML, on purpose: government pages are
+        # XHTML at best, and the HTML parser is the forgiving one
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(_text(data), "lxml")
     page_text = soup.get_text(" ")
     published = _published(soup, page_text)
     attachments = _attachments(soup)
