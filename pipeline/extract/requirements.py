@@ -19,7 +19,7 @@ from pipeline.extract.numbers import NUMBER, parse_number, scaled
 from pipeline.types import Clause, Requirement
 
 _COUNT = regex.compile(
-    rf"(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*有?\s*(?P<n>{NUMBER})\s*(?P<unit>项|篇|部|次|门|件|本|个(?!工作日|月|自然日|小时|人|方面))\s*(?P<up>及以上|以上|或以上)?"
+    rf"(?=[\d零〇一二两三四五六七八九十百千不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*有?\s*(?P<n>{NUMBER})\s*(?P<unit>项|篇|部|次|门|件|本|个(?!工作日|月|自然日|小时|人|方面))\s*(?P<up>及以上|以上|或以上)?"
 )
 # before the number: a range (1-8项), a substitution (可替代1篇), an ordinal (第1)
 _NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提交|提供)\s*$")
@@ -62,21 +62,18 @@ def _core() -> regex.Pattern[str]:
     return regex.compile(lexicon.load("requirements")["paper"]["core"])
 
 
-def _phrase(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+def _phrase(
+    text: str, start: int, end: int, lo: int, hi: int, prev_end: int, next_start: int
+) -> tuple[int, int]:
     """The words that go with one count: back to a delimiter or the previous count, on to the next."""
     a = start
     while a > lo and not _PHRASE_DELIM.match(text, a - 1):
         a -= 1
-    prev = [m for m in _COUNT.finditer(text, a, start) if m.end() <= start]
-    if prev:
-        a = prev[-1].end()
+    a = max(a, prev_end)
     b = end
     while b < hi and not _PHRASE_DELIM.match(text, b):
         b += 1
-    nxt = _COUNT.search(text, end, b)
-    if nxt:
-        b = nxt.start()
-    return a, b
+    return a, min(b, next_start)
 
 
 def _kind(phrase: str, unit: str, sentence: str) -> tuple[str, str | None] | None:
@@ -117,7 +114,8 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
     text = ctx.text
     out: list[Requirement] = []
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    for m in _COUNT.finditer(text):
+    counts = list(_COUNT.finditer(text))
+    for k, m in enumerate(counts):
         i = bisect.bisect_right(ends, m.start())
         s_lo = ends[i - 1] if i > 0 else 0
         s_hi = ends[i] - 1 if i < len(ends) else len(text)
@@ -133,7 +131,9 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
         n = parse_number(m.group("n"))
         if n is None or n <= 0 or n > 100:
             continue
-        a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi)
+        prev_end = counts[k - 1].end() if k and counts[k - 1].end() <= m.start() else 0
+        next_start = counts[k + 1].start() if k + 1 < len(counts) else len(text)
+        a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi, prev_end, next_start)
         phrase = text[a:b]
         unit = m.group("unit")[0]
         plain = _PARENTHETICAL.sub("", phrase)  # (包括制定技术标准…) explains, it does not demand
