@@ -29,6 +29,7 @@ _AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
 _RANK = regex.compile(r"(?:排名|排序|排)?前\s*(?P<n>\d{1,2})\s*(?:名|位)?")
 _VERB_BEFORE = regex.compile(r"(?:出版|发表|获得|获|完成|主持|参加|参与|编制|撰写|取得|承担)\s*过?\s*$")
 _LIST_SEP = regex.compile(r"、|或|和|及")
+_TOTALS = ("合计", "总计", "累计", "共")
 # things listed with 、 right before a combined count (实用新型、软件著作权合计3项): one demand each;
 # a list closed by 等, or without 合计, names examples of one demand
 _LIST_BEFORE = regex.compile(
@@ -50,6 +51,20 @@ def _kinds() -> tuple[tuple[str, str | None, regex.Pattern[str]], ...]:
         (k["kind"], k.get("subtype"), regex.compile(k["pattern"]))
         for k in lexicon.load("requirements")["kind"]
     )
+
+
+@functools.cache
+def _any_kind() -> regex.Pattern[str]:
+    """Every kind pattern in one alternation, each in its own group: one scan finds them all."""
+    return regex.compile("|".join(f"(?P<k{i}>{p.pattern})" for i, (_, _, p) in enumerate(_kinds())))
+
+
+def _kinds_present(phrase: str) -> list[int]:
+    """Indexes (= priority order) of the kinds whose words occur in ``phrase``."""
+    found: set[int] = set()
+    for m in _any_kind().finditer(phrase):
+        found.add(int((m.lastgroup or "k0")[1:]))
+    return sorted(found)
 
 
 @functools.cache
@@ -84,13 +99,14 @@ def _kind(phrase: str, unit: str, sentence: str) -> tuple[str, str | None] | Non
         return "assessment", None
     if unit == "门":
         return "course", None
-    for kind, subtype, pattern in _kinds():
-        if pattern.search(phrase):
-            if kind == "report" and unit == "篇" and "论文" in phrase:
-                continue
-            if unit == "次" and kind not in _COUNTED_IN_TIMES:
-                continue
-            return kind, subtype
+    kinds = _kinds()
+    for i in _kinds_present(phrase):
+        kind, subtype, _ = kinds[i]
+        if kind == "report" and unit == "篇" and "论文" in phrase:
+            continue
+        if unit == "次" and kind not in _COUNTED_IN_TIMES:
+            continue
+        return kind, subtype
     if unit == "篇" and sentence and "论文" in sentence:
         return "paper", None
     return None
@@ -143,15 +159,16 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
         if kind is None:
             continue
         lead = text[max(s_lo, m.start() - 8) : m.start()]
-        if unit == "个" and not any(p.search(lead) for _, _, p in _kinds()):
+        if unit == "个" and not _any_kind().search(lead):
             continue  # 个 counts a thing only right after its name (新品种1个), never 六个方面
         if not m.group("up") and not m.group("pre"):
             # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部)
             lead = text[max(s_lo, m.start() - 8) : m.start()]
-            if not (_VERB_BEFORE.search(lead) or any(p.search(lead) for _, _, p in _kinds())):
+            if not (_VERB_BEFORE.search(lead) or _any_kind().search(lead)):
                 continue
         kinds = [kind]
-        listed = _LIST_BEFORE.search(_PARENTHETICAL.sub("", text[a : m.start()]) + (m.group("pre") or ""))
+        before = text[a : m.start()] + (m.group("pre") or "")
+        listed = _LIST_BEFORE.search(_PARENTHETICAL.sub("", before)) if before.endswith(_TOTALS) else None
         distinct = (
             list(
                 dict.fromkeys(k for k in (_kind(p, unit, "") for p in listed.group("items").split("、")) if k)
