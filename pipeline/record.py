@@ -8,10 +8,8 @@ a record that breaks it is a pipeline bug and is never written.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
-from dataclasses import asdict, fields
-from importlib import resources
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +44,9 @@ def check_topic(text: str) -> None:
 
 @functools.cache
 def schema() -> dict[str, Any]:
-    if _SCHEMA_FILE.exists():
-        return json.loads(_SCHEMA_FILE.read_text(encoding="utf-8"))
-    data = resources.files("pipeline").joinpath("policy-record.schema.json").read_text(encoding="utf-8")
-    return json.loads(data)
+    """schemas/policy-record.schema.json beside the package (the project installs editable)."""
+    data: dict[str, Any] = json.loads(_SCHEMA_FILE.read_text(encoding="utf-8"))
+    return data
 
 
 @functools.cache
@@ -201,10 +198,3 @@ def assemble(
         "warnings": list(dict.fromkeys(all_warnings)),
     }
     return record
-
-
-def content_hash(record: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(record, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
-__all__ = ["asdict", "assemble", "check_topic", "validate"]

@@ -7,7 +7,6 @@ on a hand-made input without running the ones before it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 Span = tuple[int, int]
 
@@ -70,18 +69,6 @@ class Evidence:
     clause: str
     span: Span
     text: str
-
-
-Degree = Literal[
-    "doctor",
-    "master",
-    "master_professional",
-    "second_bachelor",
-    "bachelor",
-    "college",
-    "secondary",
-    "below_required",
-]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def extract(
     """(notice metadata, facts, warnings) of one normalized notice."""
     ctx = Context(text=text, clauses=clauses, index=ClauseIndex(clauses))
     meta = extract_meta(ctx, published)
-    ctx.year, ctx.issue_date, ctx.city, ctx.province = meta.year, meta.issue_date, meta.city, meta.province
+    ctx.year, ctx.issue_date, ctx.city = meta.year, meta.issue_date, meta.city
     ctx.area_code = gazetteer.area_code(meta.city)
     cited = cited_documents(ctx, list(meta.doc_numbers))
     meta = NoticeMeta(**{**meta.__dict__, "cited_documents": tuple(cited)})

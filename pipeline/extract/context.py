@@ -27,7 +27,6 @@ class Context:
     year: int | None = None  # the evaluation year (年度)
     issue_date: str | None = None
     city: str | None = None
-    province: str | None = None
     area_code: str | None = None
     warnings: list[str] = field(default_factory=list)
     _ends: list[int] = field(default_factory=list, repr=False)  # offsets just after each sentence end

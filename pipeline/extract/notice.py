@@ -182,9 +182,7 @@ def year(text: str, title_text: str | None, signed: str | None) -> int | None:
     return int(signed[:4]) if signed else None
 
 
-def place(
-    text: str, title_text: str | None, issuer_names: list[str], numbers: list[str]
-) -> tuple[str | None, str | None]:
+def place(text: str, title_text: str | None, issuer_names: list[str]) -> tuple[str | None, str | None]:
     """(province, city): the first prefecture named by the issuers, the title or the opening
     (a short name counts where it heads 职称/人社: 淮安职称…); else the first province."""
     g = gazetteer.gazetteer()
@@ -217,15 +215,10 @@ def series(text: str, title_text: str | None) -> str | None:
     return None
 
 
-def levels(text: str, title_text: str | None) -> list[str]:
+def levels(title_text: str | None) -> list[str]:
+    """The title levels the title opens (高级工程师, 副主任医师), each once, in order."""
     pattern = P(lexicon.alternation("notice", "levels"))
-    for source in (title_text or "",):
-        found = []
-        for m in pattern.finditer(source):
-            found.append(m.group(0))
-        if found:
-            return list(dict.fromkeys(found))
-    return []
+    return list(dict.fromkeys(m.group(0) for m in pattern.finditer(title_text or "")))
 
 
 def specialties(title_text: str | None, text: str = "") -> list[str]:
@@ -347,7 +340,7 @@ def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
     iss = issuers(head, closing)
     date = issue_date(text, closing) or published
     yr = year(text, t, date)
-    prov, city = place(text, t, iss, nums)
+    prov, city = place(text, t, iss)
     return NoticeMeta(
         title=t,
         doc_numbers=tuple(nums),
@@ -357,7 +350,7 @@ def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
         city=city,
         year=yr,
         series=series(text, t),
-        levels=tuple(levels(text, t)),
+        levels=tuple(levels(t)),
         specialties=tuple(specialties(t, text)),
         cited_documents=(),
         title_span=tspan,
