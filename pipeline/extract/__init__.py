@@ -12,10 +12,9 @@ from pipeline.extract.contacts import extract_contacts, extract_emails, extract_
 from pipeline.extract.context import Context
 from pipeline.extract.deadlines import extract_deadlines
 from pipeline.extract.fees import extract_fees
-from pipeline.extract.notice import _DATE_LINE, cited_documents, extract_meta
+from pipeline.extract.notice import cited_documents, date_line_spans, extract_meta
 from pipeline.extract.requirements import extract_requirements
 from pipeline.extract.service_years import extract_service_years
-from pipeline.patterns import P
 from pipeline.segment import ClauseIndex
 from pipeline.types import Clause, Facts, NoticeMeta
 
@@ -30,15 +29,10 @@ def extract(
     ctx.area_code = gazetteer.area_code(meta.city)
     cited = cited_documents(ctx, list(meta.doc_numbers))
     meta = NoticeMeta(**{**meta.__dict__, "cited_documents": tuple(cited)})
-    signature = {
-        m.span(1)
-        for m in P(r"(?m)^[（(]?(\d{4}年\d{1,2}月\d{1,2}日)").finditer(text)
-        if _DATE_LINE.match(_line_at(text, m.start()))
-    }
     facts = Facts(
         service_years=extract_service_years(ctx),
         requirements=extract_requirements(ctx),
-        deadlines=extract_deadlines(ctx, skip=signature),
+        deadlines=extract_deadlines(ctx, skip=date_line_spans(text)),
         fees=extract_fees(ctx),
         contacts=extract_contacts(ctx, meta.issuers),
         emails=extract_emails(text),
@@ -47,9 +41,3 @@ def extract(
     if ctx.area_code is None and any(c.phone and not c.phone.startswith(("0", "1")) for c in facts.contacts):
         ctx.warn("a local phone number without area code, and the notice's city is unknown")
     return meta, facts, ctx.warnings
-
-
-def _line_at(text: str, pos: int) -> str:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return text[start : end if end >= 0 else len(text)].strip()

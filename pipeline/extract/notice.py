@@ -163,6 +163,19 @@ def issue_date(text: str, closing: Clause | None) -> str | None:
     return found
 
 
+_DATE_LINE_START = regex.compile(r"(?m)^[ \t]*[（(]?(\d{4}年\d{1,2}月\d{1,2}日)")
+
+
+def date_line_spans(text: str) -> set[tuple[int, int]]:
+    """Spans of the dates that stand alone on a line (落款, 印发): signing dates, never deadlines."""
+    out = set()
+    for m in _DATE_LINE_START.finditer(text):
+        end = text.find("\n", m.start())
+        if _DATE_LINE.match(text[m.start() : end if end >= 0 else len(text)].strip()):
+            out.add(m.span(1))
+    return out
+
+
 _YEAR_OF_EVALUATION = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)[^。；\n]{0,12}?(?:职称|评审|申报)")
 
 
