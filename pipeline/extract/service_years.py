@@ -113,28 +113,50 @@ def _route(ctx: Context, clause: Clause | None, piece: str) -> str:
     return "regular"
 
 
+def _cells_above(text: str, pos: int, n: int) -> list[tuple[int, int, str]]:
+    """Up to ``n`` non-empty lines above ``pos``, nearest first, as (start, end, stripped line)."""
+    out: list[tuple[int, int, str]] = []
+    end = text.rfind("\n", 0, pos)
+    while end > 0 and len(out) < n:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line:
+            out.append((start, end, line))
+        end = start - 1
+    return out
+
+
+def _is_rule(line: str) -> bool:
+    return bool(_YEARS.search(line) and P(r"满|以上").search(line))
+
+
 def _row_degrees(text: str, piece_start: int) -> list[tuple[str, int]]:
     """Degrees in the previous cells of a table flattened one cell per line."""
-    pos = piece_start
-    for _ in range(2):
-        prev_end = text.rfind("\n", 0, pos)
-        if prev_end <= 0:
+    for start, end, line in _cells_above(text, piece_start, 2):
+        if len(line) > _CELL_MAX or _is_rule(line):
             return []
-        line_start = text.rfind("\n", 0, prev_end) + 1
-        line = text[line_start:prev_end].strip()
-        pos = line_start
-        if not line:
-            # blank separator line between cells
-            prev_end2 = text.rfind("\n", 0, line_start - 1) if line_start > 0 else -1
-            if prev_end2 < 0:
-                return []
-            continue
-        if len(line) > _CELL_MAX or (_YEARS.search(line) and P(r"满|以上").search(line)):
-            return []
-        found = degrees_in(text, line_start, prev_end)
+        found = degrees_in(text, start, end)
         if found:
             return found
     return []
+
+
+def _row_level(text: str, piece_start: int, piece: str) -> str | None:
+    """The title level a criteria-table row leads to (副高级 / 本科及以上 / 任中级职务满5年): a level
+    cell of a pipe row, or the nearest level cell above in a table flattened one cell per line.
+    Prose names no target level this way (its 中级 is the title held, not the one sought)."""
+    if "|" in piece or "\t" in piece:
+        cells = [c.strip() for c in P(r"\||\t").split(piece) if c.strip()]
+        return next((c for c in cells if P(lexicon.alternation("notice", "row_levels")).fullmatch(c)), None)
+    for _, _, line in _cells_above(text, piece_start, 6):
+        if len(line) > _CELL_MAX:
+            return None
+        if _is_rule(line):
+            continue
+        m = P(lexicon.alternation("notice", "row_levels")).fullmatch(line)
+        if m:
+            return m.group(0)
+    return None
 
 
 def extract_service_years(ctx: Context) -> list[ServiceYears]:
@@ -179,11 +201,12 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
             if not shared and not _REFERENCE.search(text, piece_start, m.start()):
                 shared = _row_degrees(text, piece_start)
             cutoff = _cutoff(ctx, m.end(), piece_end)
+            level = _row_level(text, piece_start, piece)
             basis = _basis(text, piece_start, m.start())
             ev = ctx.evidence(m.span())
             degrees: list[str | None] = [d for d, _ in shared] or [None]
             for degree in degrees:
-                out.append(ServiceYears(ev, years, degree, basis, route, cutoff))
+                out.append(ServiceYears(ev, years, degree, basis, route, cutoff, level=level))
             prev_end = m.end()
         out.extend(_advanced(ctx, text, piece_start, piece_end, matches, route))
     return out
