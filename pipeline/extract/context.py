@@ -29,10 +29,10 @@ class Context:
     city: str | None = None
     area_code: str | None = None
     warnings: list[str] = field(default_factory=list)
-    _ends: list[int] = field(default_factory=list, repr=False)  # offsets just after each sentence end
+    sentence_ends: list[int] = field(default_factory=list, repr=False)  # offsets just after each sentence end
 
     def __post_init__(self) -> None:
-        self._ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
 
     def evidence(self, span: Span) -> Evidence:
         """Provenance of a fact: the clause it falls in, its span, the sentence it was read from."""
@@ -44,11 +44,11 @@ class Context:
     def sentence_bounds(self, start: int, end: int) -> Span:
         """The sentence around [start, end): from the last sentence end before to the next one after."""
         text = self.text
-        i = bisect.bisect_right(self._ends, start) - 1
-        s = self._ends[i] if i >= 0 else 0
-        j = bisect.bisect_right(self._ends, end)
-        if j < len(self._ends):
-            e = self._ends[j]
+        i = bisect.bisect_right(self.sentence_ends, start) - 1
+        s = self.sentence_ends[i] if i >= 0 else 0
+        j = bisect.bisect_right(self.sentence_ends, end)
+        if j < len(self.sentence_ends):
+            e = self.sentence_ends[j]
             if text[e - 1] == "\n":
                 e -= 1
         else:

@@ -35,7 +35,6 @@ _TOTALS = ("合计", "总计", "累计", "共")
 _LIST_BEFORE = regex.compile(
     r"(?P<items>(?:[^、，,；;。或和及等]{2,15}、)+[^、，,；;。或和及等]{2,15})(?:合计|总计|累计|共)\s*$"
 )
-_SENTENCE_END = regex.compile(r"[。；;\n]")
 _ASSESSMENT = regex.compile(r"考核|优秀|合格")
 # what can be counted in 次 besides assessments (公开课3次, 讲座2次)
 _COUNTED_IN_TIMES = {"other", "award", "course"}
@@ -129,7 +128,7 @@ def _group(ctx: Context, clause: Clause | None) -> str | None:
 def extract_requirements(ctx: Context) -> list[Requirement]:
     text = ctx.text
     out: list[Requirement] = []
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    ends = ctx.sentence_ends
     counts = list(_COUNT.finditer(text))
     for k, m in enumerate(counts):
         i = bisect.bisect_right(ends, m.start())
