@@ -1,4 +1,4 @@
-"""``make accuracy``: ingest the seeds and the web excerpts and print the scorer table for each set.
+"""``make accuracy``: ingest the seeds, both sets of web excerpts and the held-out notices, and print the scorer table for each set.
 
 python scripts/accuracy.py [--shared ../shared] [--verbose]
 """
@@ -59,6 +59,13 @@ def main() -> int:
         "web excerpts",
         sorted((args.shared / "corpus" / "web").glob("web-*.txt")),
         ROOT / "tests" / "gold" / "web",
+        args.shared,
+        args.verbose,
+    )
+    run(
+        "web2 excerpts (series the first set barely has)",
+        sorted((args.shared / "corpus" / "web2").glob("web2-*.txt")),
+        ROOT / "tests" / "gold" / "web2",
         args.shared,
         args.verbose,
     )
