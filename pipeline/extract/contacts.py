@@ -14,17 +14,15 @@ import regex
 
 from pipeline import lexicon
 from pipeline.extract.context import Context
-from pipeline.patterns import P
+from pipeline.patterns import P, office_suffix, org_suffix
 from pipeline.types import Contact
 
 EMAIL = regex.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 URL = regex.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]*)?")
 _NAME_SPLIT = regex.compile(r"[\s、和及/]+")
 _NOT_NAME = regex.compile(r"电话|方式|地址|邮箱")
-_ORG_WITH_ADDRESS = regex.compile(
-    r"(?P<org>[^（(]+?(?:局|厅|办公室|中心|委员会|办|科|处))[（(](?P<addr>[^）)]+)[）)]"
-)
-_OFFICE = r"[\p{Han}（）()]{2,30}?(?:办公室|中心|处|科|局|室|厅|股|站|部|所)"
+_ORG_WITH_ADDRESS = regex.compile(rf"(?P<org>[^（(]+?(?:{org_suffix()}))[（(](?P<addr>[^）)]+)[）)]")
+_OFFICE = rf"[\p{{Han}}（）()]{{2,30}}?(?:{office_suffix()})"
 _OFFICE_THEN_NAME = regex.compile(rf"(?P<org>{_OFFICE})(?P<name>\p{{Han}}{{2,3}})")
 # 湖南省…专业技术人员管理处：彭立军，0731-89991263 — an office, a person, then the phone
 _OFFICE_PERSON_PHONE = regex.compile(

@@ -10,13 +10,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-import regex
-
+from pipeline.patterns import SENTENCE_END
 from pipeline.segment import ClauseIndex
 from pipeline.types import Clause, Evidence, Span
-
-# sentence ends; a clause's text is split at these before facts are read
-_SENTENCE_END = regex.compile(r"[。；;！!？?\n]")
 
 
 @dataclass
@@ -32,7 +28,7 @@ class Context:
     sentence_ends: list[int] = field(default_factory=list, repr=False)  # offsets just after each sentence end
 
     def __post_init__(self) -> None:
-        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        self.sentence_ends = [m.end() for m in SENTENCE_END.finditer(self.text)]
 
     def evidence(self, span: Span) -> Evidence:
         """Provenance of a fact: the clause it falls in, its span, the sentence it was read from."""

@@ -13,7 +13,7 @@ import regex
 
 from pipeline.extract.context import Context
 from pipeline.extract.dates import DateHit, day_after, find_dates, is_range_sep
-from pipeline.patterns import P
+from pipeline.patterns import PHRASE_DELIM, P, part_end, part_start
 from pipeline.types import Deadline
 
 _CUTOFF_AFTER = regex.compile(r"\s*(?:以?前|之前)\s*(?:取得|获得|评聘|聘任|考取|毕业)")
@@ -24,11 +24,9 @@ _EXAMPLE = regex.compile(r"例如|又如|比如")
 # a date that belongs to an age, birth, effective-date or counting rule, read within its own
 # comma-bounded part (…截止到2025年12月31日，2025年9月30日前达到退休年龄的… keeps the first)
 _NOT_PROCESS = regex.compile(r"退休|周岁|年龄|出生|以来取得|发布于|施行|起算|开始计算|起计算")
-_PART = regex.compile(r"[，,]")
 _LEADING_LABEL = regex.compile(r"^[（(]?(?:[一二三四五六七八九十]+|\d{1,2})[）)、.．]\s*")
 # a date relative to an abstract year (评审年度的12月31日, 下一自然年1月1日) is a rule, not a date
 _ABSTRACT_YEAR_BEFORE = regex.compile(r"(?:年度的?|自然年|当年|次年|每年)\s*$")
-_EVENT_DELIM = regex.compile(r"[，,；;。：:\n]")
 _EVENT_TRIM = regex.compile(
     r"(?:的)?(?:时间|日期|期限)?(?:为|是)?(?:自|从|在|于|必须在|须在|需在|应在|要在|请于|必须于|须于|应于|定于|截至|截止到|截止至)?$"
 )
@@ -62,7 +60,7 @@ def _hours(text: str, start: int, end: int) -> tuple[str, ...]:
 
 def _event(text: str, sent_start: int, win_start: int, win_end: int, sent_end: int) -> str:
     before = text[sent_start:win_start]
-    pieces = [p.strip(" （(") for p in _EVENT_DELIM.split(before)]
+    pieces = [p.strip(" （(") for p in PHRASE_DELIM.split(before)]
     # 申报时间：2024年9月1日… names its event before the colon
     piece = next((p for p in reversed(pieces[-2:]) if p), "")
     piece = _LEADING_LABEL.sub("", piece)
@@ -75,7 +73,7 @@ def _event(text: str, sent_start: int, win_start: int, win_end: int, sent_end: i
         "",
         after,
     )
-    piece = _EVENT_DELIM.split(after)[0].strip()
+    piece = PHRASE_DELIM.split(after)[0].strip()
     return piece[:30] if piece else "截止"
 
 
@@ -119,8 +117,8 @@ def extract_deadlines(ctx: Context, skip: set[tuple[int, int]] | None = None) ->
         i += 1
         s_start, s_end = ctx.sentence_bounds(a.start, end_pos)
         sentence = text[s_start:s_end]
-        part_lo = max((p.end() for p in _PART.finditer(text, s_start, a.start)), default=s_start)
-        part_hi = next((p.start() for p in _PART.finditer(text, end_pos, s_end)), s_end)
+        part_lo = part_start(text, s_start, a.start)
+        part_hi = part_end(text, end_pos, s_end)
         if _EXAMPLE.search(sentence) or _NOT_PROCESS.search(text, part_lo, part_hi):
             continue
         tail = text[end_pos : end_pos + 16]

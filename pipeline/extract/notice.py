@@ -16,7 +16,7 @@ import regex
 from pipeline import gazetteer, lexicon
 from pipeline.extract.context import Context
 from pipeline.extract.dates import iso
-from pipeline.patterns import P
+from pipeline.patterns import P, org_suffix
 from pipeline.types import CitedDocument, Clause, NoticeMeta
 
 # a document number: issuer abbreviation, year in any bracket, serial, 号; or a ministry order 令第N号
@@ -40,10 +40,8 @@ _TITLE_PREFIX = regex.compile(r"^(?:第[一二三四五六七八九十\d]+篇[:�
 _TITLE_FALLBACK = regex.compile(
     r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|条件一览|要求|说明)[!！]?$"
 )
-_ORG_END = regex.compile(r"(?:局|厅|办公室|委员会|人民政府|办|委|中心)")
-_ORG_SUFFIX = regex.compile(
-    r"(?:局|厅|办公室|委员会|人民政府|政府|办|委|中心|协会|学会|领导小组|集团|公司|部|院|所|处|科)$"
-)
+_ORG_END = regex.compile(org_suffix())
+_ORG_SUFFIX = regex.compile(f"(?:{org_suffix()})$")
 _DATE_LINE = regex.compile(r"^[（(]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:印发|印|发布|签发)?[）)]?$")
 _YEAR_OF = regex.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_PLAIN = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)")

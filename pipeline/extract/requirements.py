@@ -16,14 +16,14 @@ import regex
 from pipeline import lexicon
 from pipeline.extract.context import Context
 from pipeline.extract.numbers import NUMBER, parse_number, scaled
+from pipeline.patterns import CN_DIGITS, CN_UNITS, PHRASE_DELIMS, part_end, part_start
 from pipeline.types import Clause, Requirement
 
 _COUNT = regex.compile(
-    rf"(?=[\d零〇一二两三四五六七八九十百千不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*有?\s*(?P<n>{NUMBER})\s*(?P<unit>项|篇|部|次|门|件|本|个(?!工作日|月|自然日|小时|人|方面))\s*(?P<up>及以上|以上|或以上)?"
+    rf"(?=[\d{CN_DIGITS}{CN_UNITS}不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*有?\s*(?P<n>{NUMBER})\s*(?P<unit>项|篇|部|次|门|件|本|个(?!工作日|月|自然日|小时|人|方面))\s*(?P<up>及以上|以上|或以上)?"
 )
 # before the number: a range (1-8项), a substitution (可替代1篇), an ordinal (第1)
 _NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提交|提供)\s*$")
-_PHRASE_DELIM = regex.compile(r"[，,；;。：:\n]")
 _WORDS = regex.compile(rf"(?P<n>{NUMBER})\s*万\s*字|(?P<n2>\d+)\s*字")
 _AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
 _RANK = regex.compile(r"(?:排名|排序|排)?前\s*(?P<n>\d{1,2})\s*(?:名|位)?")
@@ -80,13 +80,8 @@ def _phrase(
     text: str, start: int, end: int, lo: int, hi: int, prev_end: int, next_start: int
 ) -> tuple[int, int]:
     """The words that go with one count: back to a delimiter or the previous count, on to the next."""
-    a = start
-    while a > lo and not _PHRASE_DELIM.match(text, a - 1):
-        a -= 1
-    a = max(a, prev_end)
-    b = end
-    while b < hi and not _PHRASE_DELIM.match(text, b):
-        b += 1
+    a = max(part_start(text, lo, start, PHRASE_DELIMS), prev_end)
+    b = part_end(text, end, hi, PHRASE_DELIMS)
     return a, min(b, next_start)
 
 
