@@ -45,13 +45,16 @@ def _digits(s: str) -> str:
     return _NOT_PHONE_CHAR.sub("", s.replace("－", "-").replace("—", "-")).strip("-")
 
 
-def extract_emails(text: str) -> list[str]:
-    return list(dict.fromkeys(m.group(0).rstrip(".") for m in EMAIL.finditer(text)))
+def extract_emails(ctx: Context) -> list[str]:
+    """Every e-mail address once (plain strings: the contract reads ``facts.emails`` so)."""
+    return list(dict.fromkeys(m.group(0).rstrip(".") for m in EMAIL.finditer(ctx.text)))
 
 
-def extract_urls(text: str, warnings: list[str] | None = None) -> list[str]:
-    """Every URL once. A bare www-address glued between Chinese characters (网站www.x.com对…)
-    is a copying site's watermark, not the notice's: dropped with a warning."""
+def extract_urls(ctx: Context) -> list[str]:
+    """Every URL once (plain strings, as the contract reads ``facts.urls``). A bare www-address
+    glued between Chinese characters (网站www.x.com对…) is a copying site's watermark, not the
+    notice's: dropped with a warning."""
+    text = ctx.text
     out = []
     for m in URL.finditer(text):
         u = m.group(0).rstrip(".,;:)'")
@@ -62,8 +65,7 @@ def extract_urls(text: str, warnings: list[str] | None = None) -> list[str]:
             and _HAN_BEFORE.search(text, 0, m.start())
             and _HAN_AFTER.match(text, m.start() + len(u))
         ):
-            if warnings is not None:
-                warnings.append(f"web-site watermark address ignored: {u}")
+            ctx.warnings.append(f"web-site watermark address ignored: {u}")
             continue
         out.append(u)
     return list(dict.fromkeys(out))
@@ -176,7 +178,7 @@ def _org_address(text: str, lo: int, hi: int) -> tuple[str | None, str | None]:
     return None, address
 
 
-def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
+def extract_contacts(ctx: Context) -> list[Contact]:
     """One entry per person. Within a block, each 联系人 label opens a group: the phones printed
     after it (before the next label) are that group's; e-mail, address and office printed once
     are shared by every group of the block."""
@@ -203,7 +205,7 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
         email_m = EMAIL.search(text, lo, hi)
         url_m = URL.search(text, lo, hi)
         org, address = _org_address(text, lo, hi)
-        org = org or (issuers[-1] if issuers else None)
+        org = org or (ctx.issuers[-1] if ctx.issuers else None)
         shared = next((g.phones for g in groups if g.phones), [])
         ev = ctx.evidence((lo, min(hi, lo + 1)))
         for g in groups:
@@ -231,4 +233,11 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
             ):
                 # a second number printed for the same person (a landline and a mobile)
                 out.append(Contact(ev, g_org, people[-1], phone, inferred, None, address, None))
+    if ctx.area_code is None and any(_is_local(c.phone) for c in out):
+        ctx.warn("a local phone number without area code, and the notice's city is unknown")
     return out
+
+
+def _is_local(phone: str | None) -> bool:
+    """A number printed without its area code (85811227): neither 0… nor a mobile 1…."""
+    return bool(phone) and not (phone or "").startswith(("0", "1"))

@@ -95,10 +95,10 @@ def _resolve(hit: DateHit, ctx: Context, year_hint: int | None) -> str | None:
     return value
 
 
-def extract_deadlines(ctx: Context, skip: set[tuple[int, int]] | None = None) -> list[Deadline]:
-    """``skip``: spans already read as something else (the signing date line)."""
+def extract_deadlines(ctx: Context) -> list[Deadline]:
+    """Every dated step of the process; the signing-date lines are the notice's, not a step's."""
     text = ctx.text
-    hits = [h for h in find_dates(text) if not skip or (h.start, h.end) not in skip]
+    hits = [h for h in find_dates(text) if (h.start, h.end) not in ctx.signing_spans]
     out: list[Deadline] = []
     i = 0
     while i < len(hits):

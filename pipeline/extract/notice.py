@@ -314,11 +314,12 @@ def _doc_numbers_in(text: str) -> list[_Found]:
     return sorted(out, key=lambda f: f.span)
 
 
-def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
+def cited_documents(ctx: Context) -> list[CitedDocument]:
+    """Documents the notice cites: 《title》（文号） first, then bare numbers; never its own 文号."""
     text = ctx.text
     out: list[CitedDocument] = []
     seen: set[str] = set()
-    own_keys = {_squash(n) for n in own}
+    own_keys = {_squash(n) for n in ctx.own_numbers}
     for m in _CITATION.finditer(text):
         number = _squash(m.group("number"))
         number = _CITE_LEAD.sub("", number)
@@ -342,10 +343,11 @@ def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
     return out
 
 
-def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
-    text = ctx.text
-    head = _head_lines(text, ctx.clauses)
-    closing = next((c for c in ctx.clauses if c.id == "end"), None)
+def extract_meta(text: str, clauses: list[Clause], published: str | None = None) -> NoticeMeta:
+    """Everything the notice says about itself; ``published`` (a web page's date) stands in
+    for a signing date the text does not print."""
+    head = _head_lines(text, clauses)
+    closing = next((c for c in clauses if c.id == "end"), None)
     t, tspan = title(text, head)
     nums = doc_numbers(head)
     iss = issuers(head, closing)
