@@ -58,6 +58,16 @@ _SPECIALTY_LIST = regex.compile(
 _TITLE_WORD = regex.compile(r"师|员|资格|职称|系列")
 _NOT_SPECIALTY = regex.compile(r"^(?:开展|做好|印发|报送|关于|申报|组织|全市|全省|专业技术|职称|工程|专业)+$")
 
+# where a notice says what it is about, in characters from its start: the opening paragraph
+# names its place, the first lines its year, the first part of the body its year and series
+# next to 职称/评审, and the part that sets the scope its specialties
+_OPENING = 600
+_YEAR_OPENING = 1500
+_BODY_START = 3000
+_SPECIALTY_LIST_WINDOW = 4000
+# without a closing block, the signing date is in the last this many characters
+_CLOSING_TAIL = 300
+
 
 def _squash(s: str) -> str:
     return "".join(s.split())
@@ -152,7 +162,7 @@ def issuers(head: list[tuple[int, str]], closing: Clause | None) -> list[str]:
 
 def issue_date(text: str, closing: Clause | None) -> str | None:
     """The signing date: the last line that is only a date, in the closing block or the last lines."""
-    region = closing.text if closing is not None else text[-300:]
+    region = closing.text if closing is not None else text[-_CLOSING_TAIL:]
     found = None
     for line in region.split("\n"):
         m = _DATE_LINE.match(line.strip())
@@ -179,7 +189,7 @@ _YEAR_OF_EVALUATION = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)[^。�
 
 def year(text: str, title_text: str | None, signed: str | None) -> int | None:
     """The evaluation year: 2024年度 in the title or opening, else a year next to 职称/评审, else the signing year."""
-    for source in (title_text or "", text[:1500]):
+    for source in (title_text or "", text[:_YEAR_OPENING]):
         m = _YEAR_OF.search(source)
         if m:
             return int(m.group(1))
@@ -187,7 +197,7 @@ def year(text: str, title_text: str | None, signed: str | None) -> int | None:
         m = _YEAR_PLAIN.search(title_text)
         if m:
             return int(m.group(1))
-    m = _YEAR_OF_EVALUATION.search(text[:3000])
+    m = _YEAR_OF_EVALUATION.search(text[:_BODY_START])
     if m:
         return int(m.group(1))
     return int(signed[:4]) if signed else None
@@ -197,7 +207,7 @@ def place(text: str, title_text: str | None, issuer_names: list[str]) -> tuple[s
     """(province, city): the first prefecture named by the issuers, the title or the opening
     (a short name counts where it heads 职称/人社: 淮安职称…); else the first province."""
     g = gazetteer.gazetteer()
-    sources = ("\n".join(issuer_names), title_text or "", text[:600])
+    sources = ("\n".join(issuer_names), title_text or "", text[:_OPENING])
     province = None
     for source in sources:
         for name, _ in gazetteer.find_places(source):
@@ -213,7 +223,7 @@ def place(text: str, title_text: str | None, issuer_names: list[str]) -> tuple[s
 
 def series(text: str, title_text: str | None) -> str | None:
     names = lexicon.load("notice")["series"]
-    for source in (title_text or "", text[:3000]):
+    for source in (title_text or "", text[:_BODY_START]):
         m = P(r"([\p{Han}]{1,6})系列").search(source)
         if m:
             for name in names:
@@ -238,7 +248,7 @@ def specialties(title_text: str | None, text: str = "") -> list[str]:
     found = _title_specialties(title_text) if title_text else []
     if found:
         return found
-    m = _SPECIALTY_LIST.search(text[:4000])
+    m = _SPECIALTY_LIST.search(text[:_SPECIALTY_LIST_WINDOW])
     if not m:
         return []
     items = [x.strip() for x in P(r"[、，,]").split(m.group("list"))]

@@ -45,6 +45,16 @@ _REFERENCE = regex.compile(
 )
 # a period of something other than service: a file kept by an agency, residence
 _NOT_SERVICE_SEGMENT = regex.compile(r"档案|户口|托管|居住|缴纳|社保")
+# how far before a number its 近/提前/每… may stand
+_NOT_TENURE_WINDOW = 6
+# more years than this is no tenure rule (an age, a year count of history)
+_MAX_YEARS = 60
+# a clause heading and the start of its text name the route of the rules below (破格, 绿色通道)
+_ROUTE_HEAD = 80
+# a degree named this close before a 提前N年 note belongs to the note, not to the rule
+_ADVANCE_NOTE = 40
+# a rule's cut-off date (即2019年底前取得) follows it within this many characters
+_CUTOFF_WINDOW = 30
 
 
 def _segment(text: str, start: int, pos: int) -> str:
@@ -101,7 +111,7 @@ def _route(ctx: Context, clause: Clause | None, piece: str) -> str:
         if cue.search(piece):
             return route
     for c in chain[1:]:
-        head = (c.heading or "") + c.text[:80]
+        head = (c.heading or "") + c.text[:_ROUTE_HEAD]
         for route, cue in _ROUTE_CUES:
             if cue.search(head):
                 return route
@@ -156,8 +166,10 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
             m
             for m in _YEARS.finditer(text, piece_start, piece_end)
             if (m.group("man") or m.group("up"))
-            and not _NOT_TENURE_BEFORE.search(text[max(piece_start, m.start() - 6) : m.start()])
-            and (parse_number(m.group("n")) or 0) <= 60
+            and not _NOT_TENURE_BEFORE.search(
+                text[max(piece_start, m.start() - _NOT_TENURE_WINDOW) : m.start()]
+            )
+            and (parse_number(m.group("n")) or 0) <= _MAX_YEARS
             and not _NOT_SERVICE_SEGMENT.search(_segment(text, piece_start, m.start()))
         ]
         if not matches:
@@ -194,7 +206,7 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
 
 
 def _in_advance_note(text: str, pos: int, piece_end: int) -> bool:
-    return bool(_ADVANCE.search(text, pos, min(piece_end, pos + 40)))
+    return bool(_ADVANCE.search(text, pos, min(piece_end, pos + _ADVANCE_NOTE)))
 
 
 def _advanced(
@@ -250,7 +262,7 @@ def _advanced_alone(
 
 def _cutoff(ctx: Context, pos: int, end: int) -> str | None:
     """即2019年底前取得: the date by which the years must be complete."""
-    for hit in find_dates(ctx.text, pos, min(end, pos + 30)):
+    for hit in find_dates(ctx.text, pos, min(end, pos + _CUTOFF_WINDOW)):
         after = ctx.text[hit.end : hit.end + 8]
         if P(r"\s*(?:以?前|之前)").match(after):
             return hit.resolve(hit.year or ctx.reference_year())
