@@ -71,6 +71,17 @@ def is_row(line: str) -> bool:
     return "|" in line or "\t" in line
 
 
+def line_start(text: str, pos: int) -> int:
+    """Where the line holding ``pos`` starts."""
+    return text.rfind("\n", 0, pos) + 1
+
+
+def line_end(text: str, pos: int) -> int:
+    """Where the line holding ``pos`` ends: at its line break, or at the end of the text."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
 def lines_above(text: str, pos: int) -> Iterator[tuple[int, int]]:
     """(start, end) of each line above the line holding ``pos``, nearest first, blank ones included.
 

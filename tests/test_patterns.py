@@ -14,6 +14,8 @@ from pipeline.patterns import (
     cells_above,
     cn_to_int,
     grade_level,
+    line_end,
+    line_start,
     lines_above,
     office_suffix,
     org_suffix,
@@ -175,3 +177,11 @@ def test_page_number(line: str, anywhere: bool, at_edge: bool) -> None:
 )
 def test_starts_block(line: str, starts: bool) -> None:
     assert bool(STARTS_BLOCK.match(line)) is starts
+
+
+@pytest.mark.parametrize(
+    ("text", "pos", "start", "end"),
+    [("one\ntwo\nthree", 5, 4, 7), ("one\ntwo", 0, 0, 3), ("one\ntwo", 6, 4, 7), ("", 0, 0, 0)],
+)
+def test_line_bounds(text: str, pos: int, start: int, end: int) -> None:
+    assert (line_start(text, pos), line_end(text, pos)) == (start, end)

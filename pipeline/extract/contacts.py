@@ -14,7 +14,7 @@ import regex
 
 from pipeline import lexicon
 from pipeline.extract.context import Context
-from pipeline.patterns import P, office_suffix, org_suffix
+from pipeline.patterns import P, line_start, office_suffix, org_suffix
 from pipeline.types import Contact, Evidence
 
 EMAIL = regex.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
@@ -114,8 +114,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     )
     blocks: list[tuple[int, int]] = []
     for a in anchors:
-        line_start = text.rfind("\n", 0, a) + 1
-        lo = max(line_start, a - _BLOCK_LEAD) if a - line_start > _BLOCK_LEAD else line_start
+        lo = max(line_start(text, a), a - _BLOCK_LEAD)
         hi = min(a + _BLOCK_GAP, len(text))
         if blocks and lo <= blocks[-1][1]:
             blocks[-1] = (blocks[-1][0], max(blocks[-1][1], hi))

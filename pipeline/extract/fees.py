@@ -14,7 +14,18 @@ import regex
 
 from pipeline import lexicon
 from pipeline.extract.context import Context
-from pipeline.patterns import CELL_MAX, CELL_SEP, SENTENCE, P, cells, grade_level, lines_above, part_start
+from pipeline.patterns import (
+    CELL_MAX,
+    CELL_SEP,
+    SENTENCE,
+    P,
+    cells,
+    grade_level,
+    line_end,
+    line_start,
+    lines_above,
+    part_start,
+)
 from pipeline.types import Fee
 
 _AMOUNT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*元(?P<per>\s*(?:/|每)\s*(?:人|人次|件|份))?")
@@ -89,9 +100,7 @@ def extract_fees(ctx: Context) -> list[Fee]:
         in_table = not _FEE_CONTEXT.search(sm.group(0))
         if in_table and not _AMOUNT.search(sm.group(0)):
             continue
-        line_lo = text.rfind("\n", 0, lo) + 1
-        line_hi = text.find("\n", hi)
-        line_hi = len(text) if line_hi < 0 else line_hi
+        line_lo, line_hi = line_start(text, lo), line_end(text, hi)
         prev = lo
         for m in _AMOUNT.finditer(text, lo, hi):
             if text[max(lo, m.start() - 1) : m.start()] in {"万", "千"}:

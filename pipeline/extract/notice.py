@@ -16,7 +16,7 @@ import regex
 from pipeline import gazetteer, lexicon
 from pipeline.extract.context import Context
 from pipeline.extract.dates import iso
-from pipeline.patterns import P, org_suffix
+from pipeline.patterns import P, line_end, org_suffix
 from pipeline.types import CitedDocument, Clause, NoticeMeta
 
 # a document number: issuer abbreviation, year in any bracket, serial, 号; or a ministry order 令第N号
@@ -178,8 +178,7 @@ def date_line_spans(text: str) -> set[tuple[int, int]]:
     """Spans of the dates that stand alone on a line (落款, 印发): signing dates, never deadlines."""
     out = set()
     for m in _DATE_LINE_START.finditer(text):
-        end = text.find("\n", m.start())
-        if _DATE_LINE.match(text[m.start() : end if end >= 0 else len(text)].strip()):
+        if _DATE_LINE.match(text[m.start() : line_end(text, m.start())].strip()):
             out.add(m.span(1))
     return out
 

@@ -106,15 +106,12 @@ def _basis(text: str, piece_start: int, pos: int) -> str:
 
 
 def _route(ctx: Context, clause: Clause | None, piece: str) -> str:
-    chain = ctx.index.ancestors(clause) if clause else []
-    for route, cue in _ROUTE_CUES:
-        if cue.search(piece):
+    """The route a rule is for: named in its own piece, else in the heading of a clause above it."""
+    chain = ctx.index.ancestors(clause)[1:] if clause else []
+    for source in (piece, *((c.heading or "") + c.text[:_ROUTE_HEAD] for c in chain)):
+        route = next((route for route, cue in _ROUTE_CUES if cue.search(source)), None)
+        if route:
             return route
-    for c in chain[1:]:
-        head = (c.heading or "") + c.text[:_ROUTE_HEAD]
-        for route, cue in _ROUTE_CUES:
-            if cue.search(head):
-                return route
     return "regular"
 
 
