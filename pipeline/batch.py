@@ -168,8 +168,8 @@ def run_batch(
         if item.error is not None:
             summary.failed.append(item.error.line())
             reporter.line(item.error.line(), error=True)
-        else:
-            good.setdefault(item.path, item)  # a file reached twice is ingested once
+        else:  # a file reached twice (given directly and inside a folder given) is ingested once
+            good.setdefault(os.path.realpath(item.path), item)
     try:
         prepare(out)
         with locked(out, lambda text: reporter.line(text, error=True)):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pipeline.errors import IngestError
-from pipeline.manifest import MANIFEST
+from pipeline.manifest import MANIFEST, reason
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Input
 
 # subcommand modules of other stages: module path -> commands it registers (for lazy import)
@@ -42,10 +42,11 @@ def _generated(name: str) -> bool:
     return name.endswith(".json") or name in _GENERATED_FILES
 
 
-def _walk(root: Path, out: Path) -> list[Path]:
-    """Files under ``root`` in a stable order, leaving out hidden files and what the pipeline wrote."""
+def _walk(root: Path, out: Path, unreadable: list[OSError]) -> list[Path]:
+    """Files under ``root`` in a stable order, leaving out hidden files and what the pipeline wrote;
+    folders that cannot be listed go to ``unreadable`` (os.walk would skip them without a word)."""
     found: list[Path] = []
-    for folder, dirs, names in os.walk(root):
+    for folder, dirs, names in os.walk(root, onerror=unreadable.append):
         here = Path(folder)
         generated = _records_folder(here.resolve(), out)
         dirs[:] = [d for d in dirs if not d.startswith(".") and not (generated and d in _GENERATED_DIRS)]
@@ -67,15 +68,21 @@ def _files(paths: Sequence[str], out: Path) -> Iterator[Input]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = _walk(p, out)
-            if not found:
+            unreadable: list[OSError] = []
+            found = _walk(p, out, unreadable)
+            for exc in unreadable:
+                where = str(exc.filename or raw)
+                yield Input(
+                    where, Path(where).name, IngestError(f"cannot read the folder: {reason(exc)}", where)
+                )
+            if not found and not unreadable:
                 yield Input(raw, p.name, IngestError("folder has no notice files", raw))
             for f in found:
                 yield Input(str(f), f.relative_to(p).as_posix(), None)
         elif p.exists():
             if _records_folder(p.resolve().parent, out) and _generated(p.name):
-                reason = f"written by this pipeline into the records folder {p.parent}, not a notice"
-                yield Input(raw, p.name, IngestError(reason, raw))
+                why = f"written by this pipeline into the records folder {p.parent}, not a notice"
+                yield Input(raw, p.name, IngestError(why, raw))
             else:
                 yield Input(raw, p.name, None)
         else:

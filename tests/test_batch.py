@@ -420,3 +420,18 @@ def test_two_concurrent_ingests_keep_each_others_manifest_entries(tmp_path: Path
     assert len(manifest["files"]) == 12
     both = run("ingest", str(tmp_path / "one"), str(tmp_path / "two"), "--out", str(out), "--jobs", "1")
     assert both.stdout.splitlines()[-1] == f"0 records written to {out}, 12 unchanged, 0 failed, 0 warnings"
+
+
+def test_a_file_reached_twice_is_ingested_once(tmp_path: Path) -> None:
+    files = _corpus(tmp_path / "raw", 2)
+    out = tmp_path / "out"
+    result = run(
+        "ingest",
+        str(tmp_path / "raw"),
+        str(files[0]),
+        str(tmp_path / "raw" / "." / "n0001.txt"),
+        "--out",
+        str(out),
+    )
+    assert result.stdout.splitlines()[-1] == f"2 records written to {out}, 0 failed, 0 warnings"
+    assert [p.name for p in _records(out)] == ["n0000.txt.json", "n0001.txt.json"]

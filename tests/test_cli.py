@@ -302,3 +302,25 @@ def test_make_diff_json_is_only_json(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert isinstance(json.loads(result.stdout), dict)
+
+
+def test_a_subfolder_that_cannot_be_listed_is_named_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.cli import _files
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path: object, *args: object) -> object:
+        if str(path).endswith("locked"):  # what a folder without read permission gives (root reads it anyway)
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    lines = [i.error.line() if i.error else i.path for i in _files([str(tmp_path)], tmp_path / "out")]
+    assert lines == [
+        f"error: {tmp_path / 'locked'}: cannot read the folder: permission denied",
+        str(tmp_path / "a.txt"),
+    ]
