@@ -298,7 +298,7 @@ def hostile(monkeypatch: pytest.MonkeyPatch) -> None:
         if name.startswith("hang"):
             time.sleep(600)
         if name.startswith("hog"):
-            hoard = [b"x" * (64 * 1024 * 1024) for _ in range(64)]  # 4 GB, a page at a time
+            hoard = [b"x" * (64 * 1024 * 1024) for _ in range(32)]  # 2 GB, 64 MB at a time
             time.sleep(600 + len(hoard))
         if name.startswith("crash"):
             os.kill(os.getpid(), signal.SIGKILL)  # what the kernel's OOM killer does
