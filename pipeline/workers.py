@@ -3,9 +3,10 @@
 A hostile or huge file must not stop a batch of thousands, and no budget set inside the
 process that reads it is reliable (a signal handler waits for C code to return to Python; a
 limit on address space also refuses the arenas onnxruntime reserves and never touches). So the
-parent watches: it hands one file at a time to each worker, and kills a worker whose file has
-run past ``--timeout-per-file`` or whose resident memory has grown past ``--memory-per-file``,
-reports that file as failed with the reason, and starts a fresh worker for the rest. A worker
+parent watches: it hands each worker a file to read (and the next, waiting in its pipe, so the
+worker never idles while the parent writes), and kills a worker whose file has run past
+``--timeout-per-file`` (counted from when the worker starts on it) or whose resident memory has
+grown past ``--memory-per-file``, reports that file as failed with the reason, and starts a fresh worker for the rest. A worker
 that dies on its own (a crash in native code, the kernel's OOM killer) is reported the same way.
 Results come back in input order, so ``--jobs 4`` writes exactly what ``--jobs 1`` writes.
 """
@@ -29,6 +30,7 @@ from pipeline.errors import IngestError
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MEMORY_MB = 2048
 _POLL_S = 0.1  # how often a busy worker's memory is looked at
+_DEPTH = 2  # files handed to a worker at a time: one being read, one waiting
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -109,18 +111,27 @@ def _serve(conn: Connection) -> None:
 
 
 class _Worker:
+    """One worker process and the files handed to it: the first is being read (since
+    ``started``), the next waits in the pipe so the worker never idles while the parent writes."""
+
     def __init__(self, ctx: Any) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child,), daemon=True)
         self.proc.start()
         child.close()
-        self.task: tuple[int, str] | None = None
+        self.tasks: deque[tuple[int, str]] = deque()
         self.started = 0.0
 
     def give(self, index: int, path: str) -> None:
-        self.task = (index, path)
-        self.started = time.monotonic()
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append((index, path))
         self.conn.send(path)
+
+    def finished(self) -> tuple[int, str]:
+        """The file being read is done: the next one (already sent) starts now."""
+        self.started = time.monotonic()
+        return self.tasks.popleft()
 
     def rss_mb(self) -> float:
         try:
@@ -160,40 +171,24 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
     try:
         while following < len(paths):
             for w in workers:
-                if w.task is None and pending:
+                while len(w.tasks) < _DEPTH and pending:
                     w.give(*pending.popleft())
-            busy = [w for w in workers if w.task is not None]
+            busy = [w for w in workers if w.tasks]
             now = time.monotonic()
             wait_s = max(0.0, min(w.started + limits.timeout_s - now for w in busy))
             if limits.memory_mb:
                 wait_s = min(wait_s, _POLL_S)
             ready = wait([w.conn for w in busy], timeout=wait_s)
             for i, w in enumerate(workers):
-                if w.task is None:
+                if not w.tasks:
                     continue
-                index, path = w.task
-                fresh = False
-                if w.conn in ready:
-                    try:
-                        outcome: Outcome = w.conn.recv()
-                    except (EOFError, OSError):
-                        w.proc.join()
-                        outcome = _failed(path, _died(w.proc), limited=False)
-                        fresh = True
-                    fresh = fresh or outcome.limited  # after a MemoryError the heap is suspect
-                    if outcome.limited and limits.memory_mb:
-                        outcome = _failed(path, f"ran out of memory (limit {limits.memory_mb} MB)")
-                elif time.monotonic() - w.started >= limits.timeout_s:
-                    outcome = _failed(path, f"took longer than {limits.timeout_s:g} s (--timeout-per-file)")
-                    fresh = True
-                elif limits.memory_mb and w.rss_mb() > limits.memory_mb:
-                    outcome = _failed(path, f"ran out of memory (limit {limits.memory_mb} MB)")
-                    fresh = True
-                else:
+                outcome, fresh = _check(w, w.conn in ready, limits)
+                if outcome is None:
                     continue
+                index, _ = w.finished()
                 done[index] = outcome
-                w.task = None
-                if fresh:
+                if fresh:  # the files it still held go to the front of the queue, in order
+                    pending.extendleft(reversed(w.tasks))
                     w.stop()
                     workers[i] = _Worker(ctx)
             while following in done:
@@ -202,6 +197,28 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
     finally:
         for w in workers:
             w.stop()
+
+
+def _check(w: _Worker, ready: bool, limits: Limits) -> tuple[Outcome | None, bool]:
+    """The outcome of the file a worker is reading, if it has one now, and whether the worker
+    must be replaced (it died, ran out of time or memory, or saw a MemoryError)."""
+    path = w.tasks[0][1]
+    if ready:
+        try:
+            outcome: Outcome = w.conn.recv()
+        except (EOFError, OSError):
+            w.proc.join()
+            return _failed(path, _died(w.proc), limited=False), True
+        if outcome.limited:  # after a MemoryError the heap is suspect
+            if limits.memory_mb:
+                outcome = _failed(path, f"ran out of memory (limit {limits.memory_mb} MB)")
+            return outcome, True
+        return outcome, False
+    if time.monotonic() - w.started >= limits.timeout_s:
+        return _failed(path, f"took longer than {limits.timeout_s:g} s (--timeout-per-file)"), True
+    if limits.memory_mb and w.rss_mb() > limits.memory_mb:
+        return _failed(path, f"ran out of memory (limit {limits.memory_mb} MB)"), True
+    return None, False
 
 
 def _failed(path: str, why: str, *, limited: bool = True) -> Outcome:
