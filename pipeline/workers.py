@@ -6,8 +6,9 @@ limit on address space also refuses the arenas onnxruntime reserves and never to
 parent watches: it hands each worker a file to read (and the next, waiting in its pipe, so the
 worker never idles while the parent writes), and kills a worker whose file has run past
 ``--timeout-per-file`` (counted from when the worker starts on it) or whose resident memory has
-grown past ``--memory-per-file``, reports that file as failed with the reason, and starts a fresh worker for the rest. A worker
-that dies on its own (a crash in native code, the kernel's OOM killer) is reported the same way.
+grown past ``--memory-per-file``, reports that file as failed with the reason, and starts a
+fresh worker for the rest. A worker that dies on its own (a crash in native code, the kernel's
+OOM killer) is reported the same way.
 Results come back in input order, so ``--jobs 4`` writes exactly what ``--jobs 1`` writes.
 """
 
