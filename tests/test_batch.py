@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.record import validate
 from tests.conftest import RAW, ROOT
@@ -435,3 +437,21 @@ def test_a_file_reached_twice_is_ingested_once(tmp_path: Path) -> None:
     )
     assert result.stdout.splitlines()[-1] == f"2 records written to {out}, 0 failed, 0 warnings"
     assert [p.name for p in _records(out)] == ["n0000.txt.json", "n0001.txt.json"]
+
+
+_PART = st.text(alphabet="aA_~.通知附件1", min_size=1, max_size=6).filter(lambda s: s not in {".", ".."})
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["r", "s", "t/u"]), st.lists(_PART, min_size=1, max_size=3)), max_size=12
+    )
+)
+def test_record_names_are_distinct_and_independent_of_input_order(spec: list[tuple[str, list[str]]]) -> None:
+    from pipeline.store import record_names
+
+    inputs = {f"{root}/{'/'.join(parts)}": "/".join(parts) for root, parts in spec}
+    names = record_names(inputs)
+    assert len({n.casefold() for n in names.values()}) == len(inputs)
+    assert all(n.endswith(".json") and "/" not in n for n in names.values())
+    assert record_names(dict(reversed(list(inputs.items())))) == names
