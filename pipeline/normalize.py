@@ -8,12 +8,17 @@ still point back to the raw bytes through the offset map.
 
 Each pass is a small named function over a ``_Mapped`` text; passes either
 delete characters or replace them one for one, so offsets stay exact.
+
+The offset map is an ``array('i')`` (4 bytes an offset), not a list of Python
+ints (36 bytes each with the int object): a 40 MB notice has 14 million
+characters, and a list map made normalizing it peak at 1.1 GB.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -21,11 +26,41 @@ import regex
 from pipeline import lexicon
 from pipeline.types import NormalizedText
 
+# a file is at most 50 MB (pipeline.load.limits), so every offset fits a C int
+_OFFSET = "i"
+
+
+def _offsets() -> array[int]:
+    return array(_OFFSET)
+
 
 @dataclass
 class _Mapped:
     text: str
-    offs: list[int]  # len(text) + 1 raw offsets
+    offs: array[int]  # len(text) + 1 raw offsets
+
+
+class _Pieces:
+    """Text built from many pieces, joined a few thousand at a time.
+
+    A pass over a 40 MB notice can match a million times; holding two million
+    small strings until one final join took 200 MB more than the text itself.
+    """
+
+    _BATCH = 4096
+
+    def __init__(self) -> None:
+        self.chunks: list[str] = []
+        self.pieces: list[str] = []
+
+    def append(self, piece: str) -> None:
+        self.pieces.append(piece)
+        if len(self.pieces) >= self._BATCH:
+            self.chunks.append("".join(self.pieces))
+            self.pieces.clear()
+
+    def text(self) -> str:
+        return "".join([*self.chunks, *self.pieces])
 
 
 def _sub(m: _Mapped, pattern: regex.Pattern[str], repl: str | Callable[[regex.Match[str]], str]) -> _Mapped:
@@ -35,8 +70,8 @@ def _sub(m: _Mapped, pattern: regex.Pattern[str], repl: str | Callable[[regex.Ma
     maps all its characters to the start of what it replaced.
     """
     text, offs = m.text, m.offs
-    out: list[str] = []
-    out_offs: list[int] = []
+    out = _Pieces()
+    out_offs = _offsets()
     pos = 0
     changed = False
     for match in pattern.finditer(text):
@@ -51,13 +86,13 @@ def _sub(m: _Mapped, pattern: regex.Pattern[str], repl: str | Callable[[regex.Ma
         if len(new) == e - s:
             out_offs.extend(offs[s:e])
         else:
-            out_offs.extend([offs[s]] * len(new))
+            out_offs.extend(array(_OFFSET, (offs[s],)) * len(new))
         pos = e
     if not changed:
         return m
     out.append(text[pos:])
     out_offs.extend(offs[pos:])
-    return _Mapped("".join(out), out_offs)
+    return _Mapped(out.text(), out_offs)
 
 
 def _translate_1to1(m: _Mapped, fn: Callable[[str], str]) -> _Mapped:
@@ -66,11 +101,16 @@ def _translate_1to1(m: _Mapped, fn: Callable[[str], str]) -> _Mapped:
         return m
     if len(new) == len(m.text):
         return _Mapped(new, m.offs)
-    # a converter that changed lengths: fall back to character by character
-    chars = [fn(c) for c in m.text]
-    if all(len(c) == 1 for c in chars):
-        return _Mapped("".join(chars), m.offs)
-    return m
+    # a converter that changed lengths: fall back to character by character, a block at a time
+    # (a list of one str per character of a 40 MB text would take a gigabyte)
+    text, block = m.text, 65536
+    parts = []
+    for i in range(0, len(text), block):
+        chars = [fn(c) for c in text[i : i + block]]
+        if any(len(c) != 1 for c in chars):
+            return m  # some character became two or none: no one-for-one map exists
+        parts.append("".join(chars))
+    return _Mapped("".join(parts), m.offs)
 
 
 # --- passes ---------------------------------------------------------------
@@ -106,11 +146,37 @@ def _t2s() -> Callable[[str], str]:
     return opencc.OpenCC("t2s").convert
 
 
+_BLOCK = 1 << 20
+
+
+def _in_blocks(fn: Callable[[str], str]) -> Callable[[str], str]:
+    """``fn`` over a long text a block of whole lines at a time.
+
+    OpenCC makes several copies of what it converts (UTF-8 in, UTF-8 out); a
+    block of about a million characters bounds them. No phrase spans a line
+    break, so converting line-aligned blocks gives the same text.
+    """
+
+    def run(text: str) -> str:
+        if len(text) <= _BLOCK:
+            return fn(text)
+        parts = []
+        pos = 0
+        while pos < len(text):
+            end = text.find("\n", pos + _BLOCK)
+            end = len(text) if end < 0 else end + 1
+            parts.append(fn(text[pos:end]))
+            pos = end
+        return "".join(parts)
+
+    return run
+
+
 def _simplified(m: _Mapped) -> _Mapped:
     """Traditional characters to simplified, also the odd one left in a simplified text (技術)."""
     if m.text.isascii():
         return m
-    return _translate_1to1(m, _t2s())
+    return _translate_1to1(m, _in_blocks(_t2s()))
 
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -234,19 +300,13 @@ def _join_broken_lines(m: _Mapped) -> _Mapped:
     without punctuation on both sides are list items or table cells.
     """
     text = m.text
-    lines = text.split("\n")
-    starts = []
-    pos = 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
     cuts: list[tuple[int, int]] = []
-    prev = None
-    for i, line in enumerate(lines):
+    prev: tuple[int, str] | None = None  # (start, line) of the last non-blank line
+    for start, line in _lines(text):
         if not line.strip():
             continue
         if prev is not None:
-            pline = lines[prev].strip()
+            pline = prev[1].strip()
             if (
                 len(pline) >= _MIN_WRAPPED_LINE
                 and not (_STARTS_BLOCK.match(pline) and len(pline) <= _HEADING_MAX and not _unclosed(pline))
@@ -258,12 +318,12 @@ def _join_broken_lines(m: _Mapped) -> _Mapped:
                 and (_ENDS_SENTENCE.search(line.strip()) or len(line.strip()) >= _HEADING_MAX)
                 and _glue(pline, line.strip())
             ):
-                cuts.append((starts[prev] + len(lines[prev]), starts[i]))
-        prev = i
+                cuts.append((prev[0] + len(prev[1]), start))
+        prev = (start, line)
     if not cuts:
         return m
-    out: list[str] = []
-    out_offs: list[int] = []
+    out = _Pieces()
+    out_offs = _offsets()
     pos = 0
     for s, e in cuts:
         out.append(text[pos:s])
@@ -271,7 +331,19 @@ def _join_broken_lines(m: _Mapped) -> _Mapped:
         pos = e
     out.append(text[pos:])
     out_offs.extend(m.offs[pos:])
-    return _Mapped("".join(out), out_offs)
+    return _Mapped(out.text(), out_offs)
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(start offset, line) of every line, without a list of them all (text.split copies the text)."""
+    pos = 0
+    while True:
+        end = text.find("\n", pos)
+        if end < 0:
+            yield pos, text[pos:]
+            return
+        yield pos, text[pos:end]
+        pos = end + 1
 
 
 _HEADING_MAX = 40
@@ -313,22 +385,19 @@ def _han_gaps(m: _Mapped) -> _Mapped:
     """
     text = m.text
     keep = []
-    pos = 0
-    for line in text.split("\n"):
+    for pos, line in _lines(text):
         if " " not in line or len(line) < _MIN_HAN_FOR_GAP:
-            pos += len(line) + 1
             continue
         han = len(_HAN_CHAR.findall(line))
         if han >= _MIN_HAN_FOR_GAP and line.count(" ") <= han // 8 and _PROSE.search(line):
             keep.append((pos, pos + len(line)))
-        pos += len(line) + 1
     if not keep:
         return m
     cuts = sorted(mm.start() for a, b in keep for mm in _HAN_GAP.finditer(text, a, b))
     if not cuts:
         return m
-    out: list[str] = []
-    offs: list[int] = []
+    out = _Pieces()
+    offs = _offsets()
     pos = 0
     for c in cuts:
         out.append(text[pos:c])
@@ -336,7 +405,7 @@ def _han_gaps(m: _Mapped) -> _Mapped:
         pos = c + 1
     out.append(text[pos:])
     offs.extend(m.offs[pos:])
-    return _Mapped("".join(out), offs)
+    return _Mapped(out.text(), offs)
 
 
 def _tidy(m: _Mapped) -> _Mapped:
@@ -347,7 +416,9 @@ def _tidy(m: _Mapped) -> _Mapped:
     start = len(m.text) - len(m.text.lstrip("\n"))
     end = len(m.text.rstrip("\n"))
     if start or end < len(m.text):
-        return _Mapped(m.text[start:end], [*m.offs[start:end], m.offs[end]])
+        offs = m.offs[start:end]  # empty when the text is only newlines (start > end)
+        offs.append(m.offs[end])
+        return _Mapped(m.text[start:end], offs)
     return m
 
 
@@ -371,7 +442,7 @@ PASSES: tuple[Callable[[_Mapped], _Mapped], ...] = (
 
 def normalize(raw: str) -> NormalizedText:
     """Run every pass over ``raw``; the result maps back to it character by character."""
-    m = _Mapped(raw, list(range(len(raw) + 1)))
+    m = _Mapped(raw, array(_OFFSET, range(len(raw) + 1)))
     for step in PASSES:
         m = step(m)
-    return NormalizedText(m.text, tuple(m.offs))
+    return NormalizedText(m.text, m.offs)

@@ -105,7 +105,7 @@ def load(path: str | Path) -> LoadedDocument:
             raise UnreadableInput("damaged zip/docx file", shown)
         if kind == "docx-damaged":
             raise UnreadableInput(package.REFUSED[kind], shown)
-        if kind in package.REFUSED:
+        if kind in package.REFUSED and kind not in _LOADERS:  # a reader added for a kind takes it
             raise UnsupportedFormat(package.REFUSED[kind], shown)
     if kind in _REFUSED:
         raise UnsupportedFormat(_REFUSED[kind], shown)
