@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from pipeline.corrections import ingest as corrections
+from pipeline.corrections import store as corrections_store
 from pipeline.manifest import (
     FOLDER_ERRNOS,
     MANIFEST,
@@ -61,6 +63,8 @@ class Summary:
     warnings: int = 0
     failed: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
+    # corrections not applied (stale, redundant) and corrections files whose record is gone
+    corrections: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
 
 
@@ -194,6 +198,7 @@ def _run_locked(
     reporter: _Reporter,
 ) -> None:
     clean_leftovers(out)
+    corrections_store.clean_leftovers(out)
     manifest = read_manifest(out)
     version = fingerprint()
     if manifest.get("pipeline") != version:
@@ -219,6 +224,8 @@ def _run_locked(
         journal.close()
         if folder_error is None:
             _prune(out, entries, paths, prune, summary, plan.released)
+            wanted = {e["record"] for e in entries.values() if isinstance(e.get("record"), str)}
+            summary.corrections.extend(corrections.orphans(out, wanted))
             try:
                 write_manifest(out, manifest)
             except OSError as exc:
@@ -267,13 +274,20 @@ def _plan(
                     raise FolderUnusable(out, f"cannot write here: {reason(exc)}") from None
                 plan.todo.append(path)
                 continue
+            corrections_store.rename(out, old, name)
             shared[old] -= 1
             shared[name] += 1
             entry["record"] = name
             journal.add(path, entry)
             reporter.line(f"renamed: {out / old} -> {out / name}")
         if state == "ok" and entry["record"] == name:
+            corrections_file = corrections_store.path_for(out, name)
+            if entry.get("corrections_sha256") != corrections_store.sha256(corrections_file):
+                plan.todo.append(path)  # its corrections changed: applied again to a fresh reading
+                continue
             summary.skipped += 1
+            # a stale correction is said on every run until an analyst deals with it
+            summary.corrections.extend(entry.get("corrections_report", []))
             reporter.advance(path)
             continue
         if state in _REPAIR:
@@ -302,7 +316,13 @@ def _take(
             entry["limits"] = {"timeout_s": limits.timeout_s, "memory_mb": limits.memory_mb}
         entries[o.path] = entry
         return
-    content = o.content or ""
+    try:
+        fixed = corrections.corrected(out, name, o.content or "", o.facts)
+    except corrections_store.BadCorrections as exc:
+        summary.failed.append(exc.line())  # the old record and manifest entry stay: tried again next run
+        reporter.line(exc.line(), error=True)
+        return
+    content = fixed.content
     try:
         write_atomic(out / name, content)
     except OSError as exc:
@@ -315,18 +335,24 @@ def _take(
     old = entries.get(o.path, {}).get("record")
     if isinstance(old, str) and old != name:
         plan.released.add(old)
+        corrections_store.rename(out, old, name)
     entries[o.path] = {
         "sha256": o.sha256,
         "record": name,
         "record_sha256": _sha(content),
         "warnings": o.warnings,
     }
+    if fixed.sha256 is not None:
+        entries[o.path]["corrections_sha256"] = fixed.sha256
+    if fixed.report:
+        entries[o.path]["corrections_report"] = fixed.report
     summary.written += 1
     summary.warnings += o.warnings
     if o.path in plan.repairs:
         summary.repaired += 1
         reporter.line(plan.repairs[o.path])
-    reporter.line(f"ok {o.path} -> {out / name} ({o.facts} facts, {o.warnings} warnings)")
+    reporter.line(f"ok {o.path} -> {out / name} ({fixed.facts} facts, {o.warnings} warnings)")
+    summary.corrections.extend(fixed.report)
 
 
 def _prune(
@@ -357,6 +383,8 @@ def _print_summary(s: Summary, out: Path, stream: TextIO) -> None:
         print(f"stale: {path} is gone; its record is kept (use --prune to remove it)", file=stream)
     for path in s.pruned:
         print(f"pruned: record of {path} removed", file=stream)
+    for line in s.corrections:
+        print(line, file=stream)
     if s.failed:
         rows = [
             ("written", str(s.written)),

@@ -25,12 +25,13 @@ from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Input
 COMMANDS: dict[str, tuple[str, ...]] = {
     "pipeline.diff.cli": ("diff", "history"),
     "pipeline.query.cli": ("query", "export", "review", "report"),
+    "pipeline.corrections.cli": ("correct", "corrections", "gold"),
 }
 
 _SKIP_NAMES = {".gitkeep", ".DS_Store", "README.md", "Thumbs.db"}
 # what `ingest` and `report` write into a records folder: never input
 _GENERATED_FILES = {"index.html"}
-_GENERATED_DIRS = {"review", "diff"}
+_GENERATED_DIRS = {"review", "diff", "corrections"}  # corrections: the analysts' files beside the records
 
 
 def _records_folder(folder: Path, out: Path) -> bool:

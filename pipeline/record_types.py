@@ -11,7 +11,7 @@ No ``from __future__ import annotations`` here: TypedDict needs to see
 ``NotRequired`` at class creation to fill ``__required_keys__``.
 """
 
-from typing import NewType, NotRequired, TypedDict
+from typing import Any, Literal, NewType, NotRequired, TypedDict
 
 # [start, end) character offsets into the record's text
 Span = list[int]
@@ -26,6 +26,33 @@ class Source(TypedDict):
     ocr: bool
     pages: NotRequired[int]
     attachments: NotRequired[list[str]]
+
+
+class Corrected(TypedDict):
+    """The mark an analyst's correction leaves on a fact or the notice (pipeline/corrections/)."""
+
+    by: str
+    at: str
+    reason: str
+    fields: NotRequired[list[str]]
+    added: NotRequired[bool]
+
+
+class Correction(TypedDict):
+    """One line of the record's corrections file and what became of it on this record."""
+
+    op: Literal["set", "remove", "add", "notice"]
+    fact: NotRequired[str]
+    list: NotRequired[str]
+    quote: NotRequired[str]
+    text: NotRequired[str]
+    set: NotRequired[dict[str, Any]]
+    by: str
+    at: str
+    reason: str
+    status: Literal["applied", "redundant", "stale"]
+    why: NotRequired[str]
+    was: NotRequired[Any]
 
 
 class CitedDocument(TypedDict):
@@ -49,6 +76,7 @@ class Notice(TypedDict):
     levels: list[str]
     specialties: list[str]
     cited_documents: list[CitedDocument]
+    corrected: NotRequired[Corrected]
 
 
 class Clause(TypedDict):
@@ -73,6 +101,7 @@ class Fact(Evidence):
     """A fact of one of the lists: its stable id (pipeline/fact_ids.py) beside its evidence."""
 
     id: str
+    corrected: NotRequired[Corrected]
 
 
 class ServiceYears(Fact):
@@ -142,6 +171,7 @@ class PolicyRecord(TypedDict):
     clauses: list[Clause]
     facts: Facts
     warnings: list[str]
+    corrections: NotRequired[list[Correction]]
 
 
 # fact list in ``facts`` → the type of one entry, in the record's order (emails/urls are plain strings)

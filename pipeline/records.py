@@ -23,8 +23,8 @@ import orjson
 from pipeline.errors import IngestError, RecordInvalid
 from pipeline.record_types import PolicyRecord
 
-# folders ``report`` writes into a records folder: its pages, never records
-GENERATED_DIRS = frozenset({"review", "diff"})
+# folders in a records folder that hold no records: the pages ``report`` writes, the corrections
+GENERATED_DIRS = frozenset({"review", "diff", "corrections"})
 _REQUIRED = ("schema_version", "record_id", "source", "text", "notice", "clauses", "facts", "warnings")
 
 

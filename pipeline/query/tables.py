@@ -90,14 +90,15 @@ def fact_columns(entry: type) -> tuple[Column, ...]:
     return tuple(
         Column(key, RENAMES.get(key, key), _type_code(hints[key]))
         for key in hints
-        if key not in EVIDENCE_KEYS
+        if key not in EVIDENCE_KEYS and key != "corrected"
     )
 
 
 # the fact lists of `facts` that become tables, each described by its record type
 FACT_COLUMNS: dict[str, tuple[Column, ...]] = {kind: fact_columns(t) for kind, t in FACT_TYPES.items()}
+# ``corrected``: whether an analyst's correction set or added the fact (its who/when/why stay in the record)
 FACT_SCHEMAS: dict[str, Schema] = {
-    kind: tuple((c.name, c.type) for c in cols) for kind, cols in FACT_COLUMNS.items()
+    kind: (*((c.name, c.type) for c in cols), ("corrected", "bool")) for kind, cols in FACT_COLUMNS.items()
 }
 CITATION_SCHEMA: Schema = tuple((c.name, c.type) for c in fact_columns(CitedDocument))
 NOTICE_SCHEMA: Schema = (
@@ -114,6 +115,7 @@ NOTICE_SCHEMA: Schema = (
     ("source_path", "str"),
     ("source_format", "str"),
     ("record_file", "str"),
+    ("corrected", "bool"),
 )
 CLAUSE_SCHEMA: Schema = (("parent", "str"), ("depth", "int"), ("label", "str"), ("heading", "str"))
 
@@ -221,6 +223,7 @@ def record_rows(file_name: str, record: PolicyRecord) -> Iterator[tuple[str, dic
             "source_path": source["path"],
             "source_format": source["format"],
             "record_file": file_name,
+            "corrected": "corrected" in notice,
         },
     )
     for node, parent, depth in clauses:
@@ -259,7 +262,13 @@ def walk_clauses(
 
 
 def _fact_row(fact: Mapping[str, Any]) -> dict[str, Any]:
-    row = {RENAMES.get(k, k): _cell(v) for k, v in fact.items() if k not in ("span", "text", "clause")}
+    row = {
+        RENAMES.get(k, k): _cell(v)
+        for k, v in fact.items()
+        if k not in ("span", "text", "clause", "corrected")
+    }
+    if "id" in fact:  # a fact of a list (cited documents have no id and are never corrected)
+        row["corrected"] = "corrected" in fact
     return {**row, "clause": fact.get("clause"), **_span(fact.get("span")), "text": fact.get("text")}
 
 
