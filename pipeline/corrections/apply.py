@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 from pipeline.corrections import fields
@@ -23,6 +24,10 @@ from pipeline.fact_ids import fact_id
 
 class Refused(Exception):
     """A correction that would be stale or redundant the moment it is made (``correct`` refuses it)."""
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+(?:\.\d+)?", "#", text)
 
 
 def _mark(c: Correction, changed: list[str] | None = None, added: bool = False) -> dict[str, Any]:
@@ -85,21 +90,24 @@ class _Applier:
         return None
 
     def siblings(self, c: Correction, name: str) -> list[dict[str, Any]]:
-        """Facts of the same list read from the sentence the target was read from."""
-        return [f for f in self.facts[name] if c.text and f.get("text") == c.text]
+        """Facts of the same list read from the target's sentence, or from that sentence with
+        other numbers in it (the notice changed a count, or the pipeline reads it differently)."""
+        if not c.text:
+            return []
+        shape = _shape(c.text)
+        return [f for f in self.facts[name] if _shape(f.get("text", "")) == shape]
 
     def gone(self, c: Correction) -> tuple[str, str]:
-        """Status and reason for a set/remove whose fact id is no longer in the record."""
+        """Status and reason for a set/remove whose fact id is no longer in the record. Redundant
+        only when it cannot be wrong: the sentence now gives exactly one fact, and it agrees."""
         name = fields.list_of(c.fact or "")
         if name is None:
             return "stale", f"{c.fact} is not a fact id"
         same = self.siblings(c, name)
-        if c.op == "set":
-            agree = [f["id"] for f in same if all(f.get(k) == v for k, v in c.values.items())]
-            if agree:
-                return "redundant", f"the pipeline now reads {_show(c.values)} itself ({agree[0]})"
+        if c.op == "set" and len(same) == 1 and all(same[0].get(k) == v for k, v in c.values.items()):
+            return "redundant", f"the pipeline now reads {_show(c.values)} itself ({same[0]['id']})"
         if c.op == "remove" and not same and c.text and c.text in self.record["text"]:
-            return "redundant", "the pipeline no longer finds this fact in its sentence"
+            return "redundant", "the pipeline no longer finds a fact in its sentence"
         if same:
             ids = ", ".join(f["id"] for f in same)
             return "stale", f"fact {c.fact} is gone; its sentence now gives {ids}: check them"

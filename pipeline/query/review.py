@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from pipeline.corrections import show
 from pipeline.diff.labels import num
 from pipeline.lexicon import labels
 from pipeline.query.tables import FACT_SCHEMAS, walk_clauses
@@ -217,10 +218,16 @@ def render_page(record: PolicyRecord) -> str:
         grouped.setdefault(_section_of(f.clause, titles), []).append(f)
     e = html.escape
     panel = []
+
+    def command(f: Fact) -> str:
+        cmd = show.command_for(record["record_id"], f.kind, f.data)
+        return f'<code class="cmd">{e(cmd)}</code>' if cmd else ""
+
     for key in sorted(grouped, key=lambda k: (order.index(k) if k in order else len(order), k)):
         items = "".join(
             f'<li><a href="#seg-{segment_of.get(f.anchor, 0)}"><span class="tag" style="background:{KINDS[f.kind][1]}">'
-            f"{e(KINDS[f.kind][0])}</span> {e(summary(f))}</a> <small>条款 {e(f.clause)}</small></li>"
+            f"{e(KINDS[f.kind][0])}</span> {e(summary(f))}</a>{show.mark(f.data)} <small>条款 {e(f.clause)}</small>"
+            f"{command(f)}</li>"
             for f in grouped[key]
         )
         panel.append(f"<h3>{e(titles.get(key, key))}</h3><ul>{items}</ul>")
@@ -266,12 +273,13 @@ aside a {{ color: #123; text-decoration: none; }} aside a:hover {{ text-decorati
 .tag {{ display: inline-block; padding: 0 6px; border-radius: 4px; font-size: 12px; margin-right: 4px; }}
 .warnings {{ background: #fff4e5; border: 1px solid #f0c36d; padding: 6px 10px; border-radius: 4px; }}
 mark:target {{ outline: 3px solid #d33; }}
+{show.STYLE}
 </style>
 </head>
 <body>
 <header>
 <h1>{e(str(title))}</h1>
-<div class="meta">{meta}</div>
+<div class="meta">{meta}{show.mark(notice)}</div>
 <div class="counts">{e(record["record_id"])} · {e(counts)} · {legend}</div>
 </header>
 <main>
@@ -279,6 +287,7 @@ mark:target {{ outline: 3px solid #d33; }}
 <aside>
 <h2>警告 Warnings</h2>
 <div class="warnings">{warn_html}</div>
+{show.section(record)}
 <h2>要素 Facts（{len(facts)}）</h2>
 {"".join(panel) or "<p>没有抽取到要素</p>"}
 </aside>
