@@ -354,6 +354,7 @@ def test_corrections_outlive_prune_and_follow_no_other_record(
     assert cfile.exists() and not (out / REC).exists()
     assert "corrections" not in json.loads((out / "moved.txt.json").read_text(encoding="utf-8"))
     code, listing, _ = cli(capsys, "corrections", "--data", str(out))
+    assert code == 0
     assert listing.splitlines()[0] == (
         f"stale: {cfile}:1: set {INVENTION} min_count=2: its record {out / REC} is gone (li, 2026-12-01T23:40:00Z: r)"
     )
