@@ -179,44 +179,42 @@ def test_review_by_record_id_and_unknown_record(tmp_path: Path) -> None:
     )
 
 
-def test_review_writes_beside_the_records_not_into_the_current_folder(tmp_path: Path) -> None:
+def test_review_writes_beside_the_records_not_into_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import shutil
+
+    from pipeline.cli import main
 
     data = tmp_path / "data"
     shutil.copytree(STRUCTURED, data)
     here = tmp_path / "here"
     here.mkdir()
+    monkeypatch.chdir(here)
     record_id = json.loads((data / "004_44f96866d5556162.txt.json").read_text(encoding="utf-8"))["record_id"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(CACHE)}
-    done = subprocess.run(
-        [sys.executable, "-m", "pipeline", "review", record_id, "--data", str(data)],
-        cwd=here,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
+    code = main(["review", record_id, "--data", str(data)])
     page = data / "review" / "004_44f96866d5556162.txt.html"  # where `report` links to it
-    assert (done.returncode, done.stdout, done.stderr) == (0, f"{page}\n", "")
+    assert (code, *capsys.readouterr()) == (0, f"{page}\n", "")
     assert page.is_file() and list(here.iterdir()) == []
     # a record file outside --data: the page goes into review/ beside it
     loose = tmp_path / "loose"
     loose.mkdir()
     shutil.copy(data / "004_44f96866d5556162.txt.json", loose / "x.json")
-    done = run("review", str(loose / "x.json"), "--data", str(data))
-    assert (done.returncode, done.stdout) == (0, f"{loose / 'review' / 'x.html'}\n")
+    code = main(["review", str(loose / "x.json"), "--data", str(data)])
+    assert (code, *capsys.readouterr()) == (0, f"{loose / 'review' / 'x.html'}\n", "")
+    assert list(here.iterdir()) == []
 
 
-def test_review_to_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
+def test_review_to_an_unwritable_place_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
     blocker = tmp_path / "file"
     blocker.write_text("")
     out = blocker / "page.html"
-    done = run("review", str(STRUCTURED / "004_44f96866d5556162.txt.json"), "--out", str(out))
-    assert (done.returncode, done.stdout, done.stderr) == (
-        1,
-        "",
-        f"error: {out}: {blocker} is a file, not a folder\n",
-    )
+    code = main(["review", str(STRUCTURED / "004_44f96866d5556162.txt.json"), "--out", str(out)])
+    assert (code, *capsys.readouterr()) == (1, "", f"error: {out}: {blocker} is a file, not a folder\n")
 
 
 def test_report_default_out_is_index_in_data(tmp_path: Path) -> None:

@@ -74,21 +74,22 @@ LOCKDOWN = (
 Source = Tables | Mapping[str, Path]
 
 
-def single_select(sql: str) -> str:
+def single_select(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
     """The one SELECT statement in ``sql``, or QueryError saying what was given instead.
 
-    Parsing only (a bare connection with no tables), so a refused statement is
-    refused before any record is read.
+    Parsing only: on ``con`` when given, else on a bare connection with no tables,
+    so that the CLI can refuse a statement before it reads any record.
     """
     import duckdb
 
-    parser = duckdb.connect(database=":memory:")
+    parser = con if con is not None else duckdb.connect(database=":memory:")
     try:
         statements = parser.extract_statements(sql)
     except duckdb.Error as exc:
         raise QueryError(explain(exc)) from None
     finally:
-        parser.close()
+        if con is None:
+            parser.close()
     if not statements:
         raise QueryError(f"empty query; try: {EXAMPLE}")
     if len(statements) > 1:
@@ -134,10 +135,9 @@ def _literal(text: str) -> str:
 
 def run_query(tables: Source, sql: str, timeout: float | None = None) -> pd.DataFrame:
     """Run one SELECT and return its result; QueryError on bad or refused SQL, QueryTimeout after ``timeout`` s."""
-    statement = single_select(sql)
     con = connect(tables)
     try:
-        table = _run_interruptible(con, statement, timeout)
+        table = _run_interruptible(con, single_select(sql, con), timeout)
     finally:
         con.close()
     # through Arrow, not .df(): DuckDB's DATE stays a date instead of a midnight timestamp
