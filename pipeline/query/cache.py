@@ -43,8 +43,11 @@ def cache_dir(data: Path) -> Path:
 
 
 def fingerprint(data: Path) -> str:
-    """Changes whenever a record file is added, removed, rewritten or touched."""
-    h = hashlib.sha256()
+    """Changes whenever a record file is added, removed, rewritten or touched, and whenever the
+    tables' columns change (a newer pipeline, e.g. the ``corrected`` column, never reads an old cache)."""
+    from pipeline.query.tables import table_schemas
+
+    h = hashlib.sha256(repr(sorted(table_schemas().items())).encode())
     for path in record_paths(data):
         st = path.stat()
         h.update(
