@@ -198,6 +198,16 @@ def test_a_correction_the_pipeline_now_agrees_with_is_redundant(
 
 REFUSALS = [
     (
+        [REC, INVENTION, "--set", "min_count=2", "--text", "发明专利1项以上"],
+        "error: {rec}: --text goes with --add",
+    ),
+    ([REC, "--remove", "--add", "fees"], "error: {rec}: --remove and --add cannot be combined"),
+    (
+        [REC, "--notice", INVENTION, "--set", "year=2025"],
+        "error: {rec}: --notice takes no FACT_ID (got rq-8c11acb1)",
+    ),
+    ([REC, INVENTION], "error: {rec}: nothing to correct: give --set FIELD=VALUE, or --remove"),
+    (
         ["nosuch.txt", INVENTION, "--set", "min_count=2"],
         "error: nosuch.txt: no such record file, and no record with that id under {out}",
     ),
@@ -435,3 +445,57 @@ def test_apply_leaves_its_input_alone_and_a_record_without_corrections_unchanged
     c = Correction(op="remove", fact=INVENTION, text="x", by="a", at="t", reason="r")
     fixed, [outcome] = apply(rec, [(1, c)])
     assert outcome.status == "applied" and fact(rec, INVENTION) is not None and fact(fixed, INVENTION) is None
+
+
+def test_an_added_fact_the_pipeline_now_finds_is_redundant_and_not_added_twice() -> None:
+    rec = json.loads((ROOT / "data" / "structured" / REC).read_text(encoding="utf-8"))
+    values = {"kind": "patent", "subtype": "invention", "min_count": 1, "unit": "项"}
+    c = Correction(
+        op="add", list="requirements", quote="发明专利1项以上", values=values, by="a", at="t", reason="r"
+    )
+    fixed, [outcome] = apply(rec, [(1, c)])
+    assert (outcome.status, outcome.why) == ("redundant", f"the pipeline now finds it itself ({INVENTION})")
+    assert len(fixed["facts"]["requirements"]) == len(rec["facts"]["requirements"])
+
+
+def test_the_correction_types_are_the_schema_definitions() -> None:
+    from pipeline import record_types as rt
+    from pipeline.record import schema
+
+    for cls, name in ((rt.Corrected, "corrected"), (rt.Correction, "correction")):
+        node = schema()["definitions"][name]
+        assert set(cls.__annotations__) == set(node["properties"])
+        assert cls.__required_keys__ == set(node["required"])  # type: ignore[attr-defined]
+
+
+# a few corrections of one record, in any order: what `correct` builds one at a time (each on the
+# record the previous ones left) is what ingest builds from the whole file at once
+_CHOICES = [
+    Correction(op="set", fact=INVENTION, values={"min_count": 3}, by="a", at="t", reason="r"),
+    Correction(op="set", fact=INVENTION, values={"level": "national"}, by="b", at="t", reason="r"),
+    Correction(op="remove", fact=UTILITY, text="x", by="a", at="t", reason="r"),
+    Correction(op="set", fact=UTILITY, values={"min_count": 4}, by="a", at="t", reason="r"),
+    Correction(op="notice", values={"year": 2030}, by="a", at="t", reason="r"),
+    Correction(
+        op="add",
+        list="fees",
+        quote="收审材料时间为10月9日至10月12日",
+        values={"amount": 9},
+        by="a",
+        at="t",
+        reason="r",
+    ),
+]
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (3, 2, 1, 0), (5, 4, 0, 5), (2, 0, 3, 1, 4, 5)])
+def test_corrections_one_at_a_time_give_what_the_whole_file_gives(order: tuple[int, ...]) -> None:
+    base = json.loads((ROOT / "data" / "structured" / REC).read_text(encoding="utf-8"))
+    entries = [(i + 1, _CHOICES[k]) for i, k in enumerate(order)]
+    at_once, _ = apply(base, entries)
+    step = base
+    for lineno, c in entries:
+        listed = step.get("corrections", [])
+        step, _ = apply(step, [(lineno, c)])
+        step["corrections"] = [*listed, *step["corrections"]]
+    assert step == at_once
