@@ -203,7 +203,7 @@ REFUSALS = [
     ),
     ([REC, "--remove", "--add", "fees"], "error: {rec}: --remove and --add cannot be combined"),
     (
-        [REC, "--notice", INVENTION, "--set", "year=2025"],
+        [REC, INVENTION, "--notice", "--set", "year=2025"],
         "error: {rec}: --notice takes no FACT_ID (got rq-8c11acb1)",
     ),
     ([REC, INVENTION], "error: {rec}: nothing to correct: give --set FIELD=VALUE, or --remove"),
