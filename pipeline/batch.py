@@ -316,6 +316,9 @@ def _take(
             entry["limits"] = {"timeout_s": limits.timeout_s, "memory_mb": limits.memory_mb}
         entries[o.path] = entry
         return
+    old = entries.get(o.path, {}).get("record")
+    if isinstance(old, str) and old != name:
+        corrections_store.rename(out, old, name)  # before they are applied under the new name
     try:
         fixed = corrections.corrected(out, name, o.content or "", o.facts)
     except corrections_store.BadCorrections as exc:
@@ -332,10 +335,8 @@ def _take(
         summary.failed.append(line)  # the manifest keeps what it had: the next run tries again
         reporter.line(line, error=True)
         return
-    old = entries.get(o.path, {}).get("record")
     if isinstance(old, str) and old != name:
         plan.released.add(old)
-        corrections_store.rename(out, old, name)
     entries[o.path] = {
         "sha256": o.sha256,
         "record": name,

@@ -16,6 +16,7 @@ import orjson
 
 from pipeline.corrections import store
 from pipeline.corrections.apply import apply
+from pipeline.errors import RecordInvalid
 from pipeline.record import validate
 from pipeline.store import dumps
 
@@ -44,7 +45,10 @@ def corrected(out: Path, name: str, content: str, facts: int) -> Corrected:
     if not entries:
         return Corrected(content, facts, sha, [])
     record, outcomes = apply(orjson.loads(content), entries)
-    validate(record)
+    try:
+        validate(record)
+    except RecordInvalid as exc:  # a value that fits its field but not the record: never written
+        raise store.BadCorrections(path, f"the corrections break the record ({exc.reason})") from None
     report = [o.describe(str(path)) for o in outcomes if o.status != "applied"]
     return Corrected(dumps(record), count_facts(record), sha, report)
 
