@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline import gazetteer, lexicon
+from pipeline import gazetteer
+from pipeline.extract import levels
 from pipeline.extract.context import Context
 from pipeline.extract.dates import iso
 from pipeline.patterns import P
@@ -213,27 +214,6 @@ def place(text: str, title_text: str | None, issuer_names: list[str]) -> tuple[s
     return province, None
 
 
-def series(text: str, title_text: str | None) -> str | None:
-    names = lexicon.load("notice")["series"]
-    for source in (title_text or "", text[:3000]):
-        m = P(r"([\p{Han}]{1,6})系列").search(source)
-        if m:
-            for name in names:
-                if m.group(0).endswith(name):
-                    return name
-    # a title that names only the level: 高级工程师 → 工程系列
-    for level, name in lexicon.load("notice")["level_series"].items():
-        if title_text and level in title_text:
-            return name
-    return None
-
-
-def levels(title_text: str | None) -> list[str]:
-    """The title levels the title opens (高级工程师, 副主任医师), each once, in order."""
-    pattern = P(lexicon.alternation("notice", "levels"))
-    return list(dict.fromkeys(m.group(0) for m in pattern.finditer(title_text or "")))
-
-
 def specialties(title_text: str | None, text: str = "") -> list[str]:
     """As the title names them (工程系列机械、电子专业…), else as the body lists the specialties
     this evaluation covers (评审专业为：…)."""
@@ -354,6 +334,7 @@ def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
     date = issue_date(text, closing) or published
     yr = year(text, t, date)
     prov, city = place(text, t, iss)
+    lv = levels.levels(t, text)
     return NoticeMeta(
         title=t,
         doc_numbers=tuple(nums),
@@ -362,8 +343,8 @@ def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
         province=prov,
         city=city,
         year=yr,
-        series=series(text, t),
-        levels=tuple(levels(t)),
+        series=levels.series(text, t, lv),
+        levels=tuple(lv),
         specialties=tuple(specialties(t, text)),
         cited_documents=(),
         title_span=tspan,

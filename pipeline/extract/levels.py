@@ -1,0 +1,66 @@
+"""The title levels a notice opens and its series, read with the national title system.
+
+The title says it first (关于开展…高级农艺师、农艺师职称评审工作的通知); a criteria page
+without one heads each level's rules with the level's name on a line of its own
+(``正高级教师``, ``（一）初级教练``, ``第九条 农业技术推广研究员``). Names that are
+also everyday words (编辑, 翻译, 管理员) count only in those places, never from
+running text.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from pipeline import titles
+
+# a title that speaks of titles: there 编辑 and 记者 are levels, not trades
+_ABOUT_TITLES = regex.compile(r"职称|资格|评审|评定|评聘|任职|职务|申报|晋升|系列")
+# a line that heads one level's rules: an optional clause label, the names, an optional tail
+_LABEL = r"(?:第[一二三四五六七八九十百\d]+[条章节]\s*|[（(][一二三四五六七八九十\d]+[）)]\s*|[一二三四五六七八九十\d]+[、.．]\s*)?"
+_TAIL = (
+    r"(?:职称|专业技术职务|任职资格|资格|职务|岗位)?"
+    r"(?:的)?(?:(?:申报|评审|申请|资格|任职|基本|业绩|评价)*(?:条件|要求|标准)(?:如下)?)?[:：]?"
+)
+_JOIN = regex.compile(r"[、，,和及与/\s（）()]+")
+_MAX_HEADING = 30
+
+
+def _heading_names(line: str) -> list[str]:
+    """The names a level-heading line gives, or [] when the line is anything else."""
+    m = regex.match(_LABEL, line)
+    body = line[m.end() if m else 0 :].strip()
+    found = titles.find_names(body)
+    if not found or len(body) > _MAX_HEADING:
+        return []
+    rest = body
+    for name, _ in found:
+        rest = rest.replace(name, "、", 1)
+    rest = _JOIN.sub("", rest)
+    return [n for n, _ in found] if regex.fullmatch(_TAIL, rest) else []
+
+
+def levels(title_text: str | None, text: str = "") -> list[str]:
+    """The printed names of the levels opened, in order, each once: the title's; else the
+    level-heading lines of the body."""
+    if title_text:
+        ordinary = bool(_ABOUT_TITLES.search(title_text))
+        found = [n for n, _ in titles.find_names(title_text, ordinary=ordinary)]
+        if found:
+            return list(dict.fromkeys(found))
+    out: list[str] = []
+    for line in text.split("\n"):
+        out.extend(_heading_names(line.strip()))
+    return list(dict.fromkeys(out))
+
+
+def series(text: str, title_text: str | None, level_names: list[str]) -> str | None:
+    """The series: as the title names it (工程系列, 出版专业技术人员), else as the opening text
+    writes ``X系列``, else the one series that the levels' names belong to (主任记者 → 新闻系列)."""
+    if title_text:
+        found = titles.series_named(title_text, suffixed=False)
+        if found:
+            return found
+    found = titles.series_named(text[:3000], suffixed=True)
+    if found:
+        return found
+    return titles.series_of_names(level_names)
