@@ -8,13 +8,12 @@ fallback.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import regex
 
 from pipeline import gazetteer
-from pipeline.extract import levels
+from pipeline.extract import levels, page, signature
 from pipeline.extract.context import Context
 from pipeline.extract.dates import iso
 from pipeline.patterns import P
@@ -35,17 +34,16 @@ _TITLE_LINE = regex.compile(
 _TRUNCATED_TAIL = regex.compile(r"(关于.{4,100}?)(的通)$")
 # spam before the real title: 某某官方网站关于开展… → 关于开展…; kept when the prefix is a place or issuer
 _JUNK_BEFORE_ABOUT = regex.compile(r"^[^\n]*?[A-Za-z·()（）]+[^\n]*?(关于.+)$")
-_PAGE_HEADLINE = regex.compile(r"职称.*(?:评审|申报|资格|条件|要求)|(?:评审|申报).*(?:条件|要求)")
+_PAGE_HEADLINE = regex.compile(
+    r"职称.*(?:评审|评定|评聘|申报|资格|条件|要求|晋升)|(?:评审|申报).*(?:条件|要求)"
+)
 _NOT_HEADLINE = regex.compile(r"[，。；,;>|]|^(?:[一二三四五六七八九十]+、|[（(]|\d+[.、])")
 _TITLE_PREFIX = regex.compile(r"^(?:第[一二三四五六七八九十\d]+篇[:：]\s*|附件\s*\d*\s*)")
 _TITLE_FALLBACK = regex.compile(
-    r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|条件一览|要求|说明)[!！]?$"
+    r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|条件|条件一览|标准|要求|说明|解答|问答)[!！]?$"
 )
-_ORG_END = regex.compile(r"(?:局|厅|办公室|委员会|人民政府|办|委|中心)")
-_ORG_SUFFIX = regex.compile(
-    r"(?:局|厅|办公室|委员会|人民政府|政府|办|委|中心|协会|学会|领导小组|集团|公司|部|院|所|处|科)$"
-)
-_DATE_LINE = regex.compile(r"^[（(]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:印发|印|发布|签发)?[）)]?$")
+_DATE_LINE = signature.DATE_LINE
+_orgs_in = signature.orgs_in
 _YEAR_OF = regex.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_PLAIN = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 _SPECIALTY = regex.compile(
@@ -85,15 +83,55 @@ def _head_lines(text: str, clauses: list[Clause]) -> list[tuple[int, str]]:
     return out
 
 
-def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int, int] | None]:
+# a flattened page's title run into its 文号: 关于印发…的通知鄂职改办2013128 号各市…
+_RUN_ON_TITLE = regex.compile(
+    r"(关于[^。；\n]{4,120}?的\s*(?:通知|意见|办法|通告|公告|批复))(?=\s*\p{Han}{2,10}?\s*[〔\[［【(（]?\s*(?:19|20)\d{2})"
+)
+# a number that lost both brackets: 鄂职改办2013128 号 (read only where a 文号 stands: after the title)
+_BARE_NUMBER = regex.compile(r"(?P<prefix>\p{Han}{2,10}?)(?P<year>(?:19|20)\d{2})\s*(?P<serial>\d{1,4})\s*号")
+_LEADING_PAGE_NUMBER = regex.compile(r"^\d{1,3}[、.]?\s*(?=\p{Han})")
+
+
+def _orgs_before_about(line: str) -> tuple[list[str], int]:
+    """四川省新闻出版局 四川省人力资源和社会保障厅关于印发… → (the two issuers, offset of 关于):
+    a masthead run into the title line."""
+    at = line.find("关于")
+    if at <= 0:
+        return [], 0
+    orgs = _orgs_in(line[:at].strip())
+    return (orgs, at) if orgs else ([], 0)
+
+
+def _title_line(head: list[tuple[int, str]]) -> tuple[str, tuple[int, int]] | None:
     for start, line in head:
         repaired = _TRUNCATED_TAIL.sub(r"\1\2知", line)
         if len(line) <= 140 and _TITLE_LINE.match(repaired):
             about = _JUNK_BEFORE_ABOUT.search(repaired)
-            cut = about.start(1) if about else 0
+            cut = about.start(1) if about else _orgs_before_about(repaired)[1]
             return _squash(repaired[cut:]), (start + cut, start + len(line))
+    for start, line in head[:3]:
+        m = _RUN_ON_TITLE.search(line)
+        if m and len(line) > 140:
+            return _squash(m.group(1)), (start + m.start(1), start + m.end(1))
+    return None
+
+
+def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int, int] | None]:
+    found = _title_line(head)
+    if found:
+        return found
+    headline = page.headline_above_posting_line(head) or page.headline_from_breadcrumb(head)
+    if headline:
+        start, line = headline
+        return _squash(line), (start, start + len(line))
     for k, (start, line) in enumerate(head[:8]):
         line = _TITLE_PREFIX.sub("", line)
+        if k == 0 and len(line) > 80:
+            # a first line that runs the title into the body: 1 宁夏…相关问题解答 为 进 一 步…
+            lead = _LEADING_PAGE_NUMBER.match(line)
+            cut = lead.end() if lead else 0
+            line = regex.split(r"\s+", line[cut:], maxsplit=1)[0]
+            start += cut
         if _TITLE_FALLBACK.match(line) and (k == 0 or not P(r"[:：]").search(line)):
             return _squash(line.rstrip("!！")), (start, start + len(line))
     if head:
@@ -104,64 +142,88 @@ def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int
     return None, None
 
 
-def doc_numbers(head: list[tuple[int, str]]) -> list[str]:
-    """The notice's own 文号: a masthead line that is only a document number."""
+def doc_numbers(
+    head: list[tuple[int, str]], text: str = "", title_span: tuple[int, int] | None = None
+) -> list[str]:
+    """The notice's own 文号: a masthead line that is only a document number, not a cell of a
+    flattened table (a fee schedule's column of approval numbers cites them); or, on a flattened
+    page, the number printed right after the title (…的通知鄂职改办2013128 号各市…)."""
     out = []
-    for _, line in head:
+    for k, (_, line) in enumerate(head):
+        if _in_table(head, k):
+            continue
         m = DOC_NUMBER.fullmatch(line.replace(" ", ""))
         if m and "令第" not in line:
             out.append(m.group(0))
         elif len(line) <= 24:
             out.extend(f.value for f in repair_broken_numbers(line) if f.span == (0, len(line)))
+    if not out and title_span is not None:
+        glued = _number_after(text, title_span[1])
+        if glued:
+            out.append(glued)
     return list(dict.fromkeys(out))
 
 
-def _split_orgs(run: str) -> list[str]:
-    """忻州市工业和信息化局忻州市人力资源和社会保障局 → two issuers: a masthead whose separating
-    space was lost (OCR, PDF) splits where an org suffix is followed by a place name."""
-    cuts = [
-        m.end()
-        for m in _ORG_END.finditer(run)
-        if m.end() < len(run) and gazetteer.gazetteer().pattern.match(run, m.end())
-    ]
-    bounds = [0, *cuts, len(run)]
-    return [run[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+def _in_table(head: list[tuple[int, str]], k: int) -> bool:
+    """A line between the cell separators of a table flattened one cell per line (| / cell / |)."""
+    return any(0 <= j < len(head) and head[j][1] == "|" for j in (k - 1, k + 1))
 
 
-def _orgs_in(line: str) -> list[str]:
-    parts = [q for p in P(r"[\s　]+").split(line) if p for q in _split_orgs(p)]
-    orgs = [
-        p for p in parts if 4 <= len(p) <= 40 and _ORG_SUFFIX.search(p) and not P(r"[，。；：:,]").search(p)
-    ]
-    return orgs if len(orgs) == len(parts) else []
+def _number_after(text: str, pos: int) -> str | None:
+    """A document number that starts right where the title ends, bracketed or not."""
+    window = text[pos : pos + 40]
+    m = DOC_NUMBER.match(window.replace(" ", "")) or None
+    if m and "令第" not in m.group(0):
+        return m.group(0)
+    bare = _BARE_NUMBER.match(window)
+    if bare:
+        return f"{bare.group('prefix')}〔{bare.group('year')}〕{bare.group('serial')}号"
+    return None
 
 
-def issuers(head: list[tuple[int, str]], closing: Clause | None) -> list[str]:
-    out: list[str] = []
+def issuers(head: list[tuple[int, str]], closing: Clause | None, text: str = "") -> list[str]:
+    """The masthead's orgs (above the title, or run into it); else the signature's. A masthead
+    that names only some of the signers (a site-name line above the title) gives way to them."""
+    masthead: list[str] = []
     for _, line in head:
         if _TITLE_LINE.match(line):
+            masthead.extend(_orgs_before_about(line)[0])
             break
-        out.extend(_orgs_in(line))
-    if not out and closing is not None:
+        masthead.extend(_orgs_in(line))
+    signed: list[str] = []
+    if closing is not None:
         for line in closing.text.split("\n"):
             line = line.strip()
             if _DATE_LINE.match(line) or not line:
                 continue
             if P(r"^(?:抄报|抄送|公开|附件|联系|电话|邮箱|地址)").match(line):
                 continue
-            out.extend(_orgs_in(line))
-    return list(dict.fromkeys(out))
+            signed.extend(_orgs_in(line))
+    if not signed:
+        blocks = signature.signed_blocks(text)
+        run_on = None if blocks else signature.run_on_signature(text)
+        signed = blocks[0][0] if blocks else (run_on[0] if run_on else [])
+    if masthead and set(masthead) < set(signed):
+        return list(dict.fromkeys(signed))
+    return list(dict.fromkeys(masthead or signed))
 
 
 def issue_date(text: str, closing: Clause | None) -> str | None:
-    """The signing date: the last line that is only a date, in the closing block or the last lines."""
+    """The signing date: the last line that is only a date, in the closing block or the last lines;
+    else the date under a signature wherever it stands (an 印发 notice), or run into the text."""
     region = closing.text if closing is not None else text[-300:]
     found = None
     for line in region.split("\n"):
         m = _DATE_LINE.match(line.strip())
         if m:
             found = iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    return found
+    if found:
+        return found
+    blocks = signature.signed_blocks(text)
+    if blocks:
+        return blocks[0][1]
+    run_on = signature.run_on_signature(text)
+    return run_on[1] if run_on else None
 
 
 _DATE_LINE_START = regex.compile(r"(?m)^[ \t]*[（(]?(\d{4}年\d{1,2}月\d{1,2}日)")
@@ -329,8 +391,8 @@ def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
     head = _head_lines(text, ctx.clauses)
     closing = next((c for c in ctx.clauses if c.id == "end"), None)
     t, tspan = title(text, head)
-    nums = doc_numbers(head)
-    iss = issuers(head, closing)
+    nums = doc_numbers(head, text, tspan)
+    iss = issuers(head, closing, text)
     date = issue_date(text, closing) or published
     yr = year(text, t, date)
     prov, city = place(text, t, iss)
