@@ -7,6 +7,7 @@ with them are shared by everyone named in the same block. A bare local number
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, field
 
@@ -47,8 +48,41 @@ def _digits(s: str) -> str:
     return _NOT_PHONE_CHAR.sub("", s.replace("－", "-").replace("—", "-")).strip("-")
 
 
+@functools.cache
+def _advert_vocabulary() -> tuple[regex.Pattern[str], int]:
+    data = lexicon.load("contacts")
+    return regex.compile("|".join(f"(?:{p})" for p in data["advert"])), int(data["header_reach"])
+
+
+_HEADER_MAX = 8
+
+
+@functools.lru_cache(maxsize=8)
+def advert_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Lines of site or advert furniture (QQ号, 微信, 400 hotline, 原文网址…), and the few lines
+    under a header such as 联系我们: their phones, e-mails and URLs are the host's, not the notice's."""
+    cue, reach = _advert_vocabulary()
+    lines = [(m.start(), m.end()) for m in P(r"[^\n]*").finditer(text) if m.end() > m.start()]
+    flagged: set[int] = set()
+    for k, (s, e) in enumerate(lines):
+        if cue.search(text, s, e):
+            flagged.add(k)
+            if len(text[s:e].strip()) <= _HEADER_MAX:
+                flagged.update(range(k + 1, min(len(lines), k + 1 + reach)))
+    return tuple(lines[k] for k in sorted(flagged))
+
+
+def in_advert(text: str, pos: int) -> bool:
+    spans = advert_spans(text)
+    i = bisect.bisect_right(spans, (pos, len(text) + 1)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
 def extract_emails(text: str) -> list[str]:
-    return list(dict.fromkeys(m.group(0).rstrip(".") for m in EMAIL.finditer(text)))
+    """Every e-mail of the notice once; an advert's (QQ邮箱 beside QQ号) is not the notice's."""
+    return list(
+        dict.fromkeys(m.group(0).rstrip(".") for m in EMAIL.finditer(text) if not in_advert(text, m.start()))
+    )
 
 
 def extract_urls(text: str, warnings: list[str] | None = None) -> list[str]:
@@ -58,6 +92,10 @@ def extract_urls(text: str, warnings: list[str] | None = None) -> list[str]:
     for m in URL.finditer(text):
         u = m.group(0).rstrip(".,;:)'")
         if "@" in u:
+            continue
+        if in_advert(text, m.start()):
+            if warnings is not None:
+                warnings.append(f"site or advert address ignored: {u}")
             continue
         if (
             not u.startswith("http")
@@ -185,8 +223,12 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
     text = ctx.text
     out: list[Contact] = []
     for lo, hi in _blocks(text):
-        labels = list(_NAME_LABEL.finditer(text, lo, hi))
+        labels = [m for m in _NAME_LABEL.finditer(text, lo, hi) if not in_advert(text, m.start())]
         phones = _phone_spans(ctx, lo, hi)
+        for pos, (number, _) in phones:
+            if in_advert(text, pos):
+                ctx.warn(f"site or advert phone ignored: {number}")
+        phones = [p for p in phones if not in_advert(text, p[0])]
         if not phones and not labels:
             continue
         groups = [_Group(m.start(), _names_at(text, m.end(), hi)) for m in labels]
@@ -202,8 +244,8 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
         for pos, found in phones:
             owner = next((g for g in reversed(groups) if g.start <= pos), groups[0])
             owner.phones.append(found)
-        email_m = EMAIL.search(text, lo, hi)
-        url_m = URL.search(text, lo, hi)
+        email_m = next((m for m in EMAIL.finditer(text, lo, hi) if not in_advert(text, m.start())), None)
+        url_m = next((m for m in URL.finditer(text, lo, hi) if not in_advert(text, m.start())), None)
         org, address = _org_address(text, lo, hi)
         org = org or (issuers[-1] if issuers else None)
         shared = next((g.phones for g in groups if g.phones), [])
