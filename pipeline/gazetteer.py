@@ -36,11 +36,15 @@ _SUFFIXES = (
 )
 
 
+MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     provinces: frozenset[str]
     city_province: dict[str, str]  # 忻州市 -> 山西省
     pattern: re.Pattern[str]  # any full province or city name
+    county_city: dict[str, str]  # 长沙县 -> 长沙市, 滨海新区 -> 天津市: names one prefecture has
 
 
 def _cpca_file(name: str) -> Path:
@@ -72,7 +76,64 @@ def gazetteer() -> Gazetteer:
                 city_province[name] = prov
     names = sorted(provinces | set(city_province), key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(n) for n in names))  # re compiles this 20x faster than regex
-    return Gazetteer(frozenset(provinces), city_province, pattern)
+    return Gazetteer(frozenset(provinces), city_province, pattern, _counties(by_code, city_province))
+
+
+def _counties(by_code: dict[str, str], city_province: dict[str, str]) -> dict[str, str]:
+    """County-level names (县, 区, 县级市, 旗) → their prefecture; a municipality's districts → the
+    municipality. A name that two prefectures share (鼓楼区) is left out: it places nothing."""
+    seen: dict[str, set[str]] = {}
+    for code, name in by_code.items():
+        if code.endswith("00000000") or not code.endswith("000000") or len(name) < 3:
+            continue
+        parent = by_code.get(code[:4] + "00000000")
+        if parent is None or parent not in city_province:
+            parent = by_code.get(code[:2] + "0000000000")
+            if parent not in MUNICIPALITIES:
+                continue
+        seen.setdefault(name, set()).add(parent)
+    return {name: next(iter(parents)) for name, parents in seen.items() if len(parents) == 1}
+
+
+# a county named as the seat of an office: 长沙县人社局, 宁乡市人力资源和社会保障局, 滨海新区管委会
+_OFFICE_AFTER = (
+    r"(?=人力资源|人社|人民政府|政府|党委|党工委|管委会|组织部|职改|职称|[\u4e00-\u9fff]{0,8}?(?:局|委员会))"
+)
+
+
+@functools.cache
+def _county_pattern() -> re.Pattern[str]:
+    g = gazetteer()
+    names = set(g.county_city) | set(_new_areas())
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(f"({alternation}){_OFFICE_AFTER}")
+
+
+@functools.cache
+def _new_areas() -> dict[str, str]:
+    from pipeline import lexicon
+
+    return dict(lexicon.load("notice")["new_areas"])
+
+
+def find_county_office(text: str) -> tuple[str, str] | None:
+    """(province, prefecture) of the first county, district or new area named as an office's seat."""
+    m = _county_pattern().search(text)
+    if not m:
+        return None
+    g = gazetteer()
+    city = _new_areas().get(m.group(1)) or g.county_city[m.group(1)]
+    province = city if city in MUNICIPALITIES else g.city_province.get(city)
+    return (province, city) if province else None
+
+
+# a province or prefecture named as the seat of an office, anywhere in the body
+def find_office_place(text: str) -> str | None:
+    """The first province or prefecture name that heads an office (…省人力资源和社会保障厅)."""
+    for m in gazetteer().pattern.finditer(text):
+        if re.match(_OFFICE_AFTER, text[m.end() : m.end() + 12]):
+            return m.group(0)
+    return None
 
 
 def short_name(name: str) -> str:

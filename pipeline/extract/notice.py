@@ -8,11 +8,12 @@ fallback.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
 
-from pipeline import gazetteer
+from pipeline import gazetteer, lexicon
 from pipeline.extract import levels, page, signature
 from pipeline.extract.context import Context
 from pipeline.extract.dates import iso
@@ -243,7 +244,9 @@ _YEAR_OF_EVALUATION = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)[^。�
 
 
 def year(text: str, title_text: str | None, signed: str | None) -> int | None:
-    """The evaluation year: 2024年度 in the title or opening, else a year next to 职称/评审, else the signing year."""
+    """The evaluation year: 2024年度 in the title or opening, else a year next to 职称/评审, else the
+    signing year. A reposting site's breadcrumb and posting lines (2025年高会评审条件 >) are not read."""
+    text = page.blank_furniture(text[:3000])
     for source in (title_text or "", text[:1500]):
         m = _YEAR_OF.search(source)
         if m:
@@ -260,7 +263,10 @@ def year(text: str, title_text: str | None, signed: str | None) -> int | None:
 
 def place(text: str, title_text: str | None, issuer_names: list[str]) -> tuple[str | None, str | None]:
     """(province, city): the first prefecture named by the issuers, the title or the opening
-    (a short name counts where it heads 职称/人社: 淮安职称…); else the first province."""
+    (a short name counts where it heads 职称/人社: 淮安职称…); else a county, district or new area
+    that seats the issuer (长沙县人社局, 湘江新区管委会); else the first province; else, when the
+    opening names no place, one that seats an office in the body. A municipality (天津市) is
+    both province and city."""
     g = gazetteer.gazetteer()
     sources = ("\n".join(issuer_names), title_text or "", text[:600])
     province = None
@@ -273,7 +279,17 @@ def place(text: str, title_text: str | None, issuer_names: list[str]) -> tuple[s
         short = gazetteer.find_short_city(source)
         if short:
             return g.city_province[short], short
-    return province, None
+    county = gazetteer.find_county_office("\n".join(sources[:2]))
+    if county is None and province is None:
+        county = gazetteer.find_county_office(text)
+    if county and province in (None, county[0]):
+        return county
+    if province is None:
+        seat = gazetteer.find_office_place(text)
+        if seat in g.city_province:
+            return g.city_province[seat], seat
+        province = seat
+    return province, province if province in gazetteer.MUNICIPALITIES else None
 
 
 def specialties(title_text: str | None, text: str = "") -> list[str]:
@@ -324,11 +340,13 @@ _BROKEN_NUMBER = regex.compile(
 
 
 _CITE_LEAD = regex.compile(r"^(?:文件|以下简称)")
-# words a bare number's Han prefix picks up from the sentence before the issuer's abbreviation:
-# everything up to the last function word goes (评审收费按鄂价费… → 鄂价费…)
-_NUMBER_LEAD = regex.compile(
-    r"^.*(?:根据|按照|依据|参照|执行|详见|见|按|由|经|在|对|将|即|以|和|及|与|的)|^(?:省|市)+"
-)
+
+
+@functools.cache
+def _number_lead() -> regex.Pattern[str]:
+    """Words a bare number's Han prefix picks up from the sentence before the issuer's abbreviation
+    (lexicon notice.citation_leads): everything up to the last of them goes (鉴于粤人社规… → 粤人社规…)."""
+    return regex.compile(rf"^.*(?:{lexicon.alternation('notice', 'citation_leads')})|^(?:省|市)+")
 
 
 def repair_broken_numbers(text: str) -> list[_Found]:
@@ -372,7 +390,7 @@ def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
         out.append(CitedDocument(ctx.evidence(m.span()), number, _squash(m.group("title"))))
     for m in _doc_numbers_in(text):
         number = _squash(m.value)
-        number = _NUMBER_LEAD.sub("", number)
+        number = _number_lead().sub("", number)
         if (
             len(number) < 6
             or number in seen
