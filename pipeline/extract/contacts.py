@@ -222,6 +222,9 @@ def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
     are shared by every group of the block."""
     text = ctx.text
     out: list[Contact] = []
+    for m in EMAIL.finditer(text):
+        if in_advert(text, m.start()):
+            ctx.warn(f"site or advert e-mail ignored: {m.group(0)}")
     for lo, hi in _blocks(text):
         labels = [m for m in _NAME_LABEL.finditer(text, lo, hi) if not in_advert(text, m.start())]
         phones = _phone_spans(ctx, lo, hi)

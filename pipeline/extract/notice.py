@@ -86,7 +86,8 @@ def _head_lines(text: str, clauses: list[Clause]) -> list[tuple[int, str]]:
 
 # a flattened page's title run into its 文号: 关于印发…的通知鄂职改办2013128 号各市…
 _RUN_ON_TITLE = regex.compile(
-    r"(关于[^。；\n]{4,120}?的\s*(?:通知|意见|办法|通告|公告|批复))(?=\s*\p{Han}{2,10}?\s*[〔\[［【(（]?\s*(?:19|20)\d{2})"
+    r"^\d{0,3}[、.]?\s*(关于[^。；\n]{4,120}?的\s*(?:通知|意见|办法|通告|公告|批复))"
+    r"(?=\s*\p{Han}{2,10}?\s*[〔\[［【(（]?\s*(?:19|20)\d{2})"
 )
 # a number that lost both brackets: 鄂职改办2013128 号 (read only where a 文号 stands: after the title)
 _BARE_NUMBER = regex.compile(r"(?P<prefix>\p{Han}{2,10}?)(?P<year>(?:19|20)\d{2})\s*(?P<serial>\d{1,4})\s*号")
@@ -112,7 +113,7 @@ def _title_line(head: list[tuple[int, str]]) -> tuple[str, tuple[int, int]] | No
             return _squash(repaired[cut:]), (start + cut, start + len(line))
     for start, line in head[:3]:
         m = _RUN_ON_TITLE.search(line)
-        if m and len(line) > 140:
+        if m:
             return _squash(m.group(1)), (start + m.start(1), start + m.end(1))
     return None
 
