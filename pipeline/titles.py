@@ -26,6 +26,7 @@ class TitleSystem:
     series_of: dict[str, tuple[str, ...]]  # 副研究馆员 → (图书资料系列, 文物博物系列, 档案系列, 群众文化系列)
     series_by_word: dict[str, str]  # name or alias as printed → the series' name
     ordinary: frozenset[str]  # names that are also everyday words
+    not_titles: frozenset[str]  # skill levels that contain a title's name (高级技师)
     names: regex.Pattern[str]  # any title name or generic level word, longest first
     series_words: regex.Pattern[str]  # any series name or alias, longest first
 
@@ -58,17 +59,20 @@ def system() -> TitleSystem:
         series_of={k: tuple(dict.fromkeys(v)) for k, v in series_of.items()},
         series_by_word=by_word,
         ordinary=frozenset(data["ordinary"]["words"]),
-        names=_alternation(set(levels_of)),
+        not_titles=frozenset(data["not_titles"]["words"]),
+        names=_alternation(set(levels_of) | set(data["not_titles"]["words"])),
         series_words=_alternation(set(by_word)),
     )
 
 
 def find_names(text: str, *, ordinary: bool = True) -> list[tuple[str, tuple[int, int]]]:
     """Title names in ``text``, longest first at each place (副研究馆员, not 研究馆员); everyday
-    words among them only when ``ordinary``."""
+    words among them only when ``ordinary``; skill levels (高级技师) never."""
     ts = system()
     return [
-        (m.group(0), m.span()) for m in ts.names.finditer(text) if ordinary or m.group(0) not in ts.ordinary
+        (m.group(0), m.span())
+        for m in ts.names.finditer(text)
+        if m.group(0) not in ts.not_titles and (ordinary or m.group(0) not in ts.ordinary)
     ]
 
 

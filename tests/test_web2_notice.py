@@ -87,6 +87,20 @@ TITLES = [
 ]
 
 
+NOT_TITLES = [
+    (
+        "web nav bar above the posting line",
+        "首页 政务动态 政务公开 政民互动\n发布时间：2024-01-02 09:00\n\n各单位职称申报工作安排如下。" + BODY,
+    ),
+    ("web a rule sentence ending in 条件", "各单位：\n申报人员应具备下列基本条件\n\n取得中级职称。" + BODY),
+]
+
+
+@pytest.mark.parametrize(("origin", "text"), NOT_TITLES, ids=[t[0] for t in NOT_TITLES])
+def test_page_furniture_and_rule_sentences_are_not_titles(origin: str, text: str) -> None:
+    assert _notice(text)["title"] is None
+
+
 @pytest.mark.parametrize(("origin", "text", "want"), TITLES, ids=[t[0] for t in TITLES])
 def test_title_of_reposted_and_flattened_pages(origin: str, text: str, want: str) -> None:
     assert _notice(text)["title"] == want

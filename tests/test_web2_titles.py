@@ -106,6 +106,20 @@ LEVELS = [
         ["intermediate"],
     ),
     ("everyday word in a title about something else", "关于表彰优秀记者的通知", "", [], []),
+    (
+        "web skill level is no title",
+        "关于开展2024年度高级技师与工程技术人才职业贯通评审工作的通知",
+        "",
+        [],
+        [],
+    ),
+    (
+        "web skill level beside a title",
+        "关于高级技师申报评审工程师职称的通知",
+        "",
+        ["工程师"],
+        ["intermediate"],
+    ),
 ]
 
 

@@ -35,6 +35,8 @@ _TITLE_LINE = regex.compile(
 _TRUNCATED_TAIL = regex.compile(r"(关于.{4,100}?)(的通)$")
 # spam before the real title: 某某官方网站关于开展… → 关于开展…; kept when the prefix is a place or issuer
 _JUNK_BEFORE_ABOUT = regex.compile(r"^[^\n]*?[A-Za-z·()（）]+[^\n]*?(关于.+)$")
+# a sentence that states a rule, not a heading: 申报人员应具备下列条件
+_RULE_WORDS = regex.compile(r"下列|以下|如下|应当|应具|须具|必须|符合")
 _PAGE_HEADLINE = regex.compile(
     r"职称.*(?:评审|评定|评聘|申报|资格|条件|要求|晋升)|(?:评审|申报).*(?:条件|要求)"
 )
@@ -134,7 +136,11 @@ def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int
             cut = lead.end() if lead else 0
             line = regex.split(r"\s+", line[cut:], maxsplit=1)[0]
             start += cut
-        if _TITLE_FALLBACK.match(line) and (k == 0 or not P(r"[:：]").search(line)):
+        if (
+            _TITLE_FALLBACK.match(line)
+            and (k == 0 or not P(r"[:：]").search(line))
+            and not _RULE_WORDS.search(line)
+        ):
             return _squash(line.rstrip("!！")), (start, start + len(line))
     if head:
         start, line = head[0]

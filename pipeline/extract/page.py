@@ -36,6 +36,10 @@ def is_breadcrumb(line: str) -> bool:
     return bool(_CRUMB_LEAD.match(line)) or (line.endswith((">", "›", "»")) and len(line) <= 40)
 
 
+# a site's navigation bar: three or more short words in a row (首页 政务动态 政务公开 …)
+_NAV_BAR = regex.compile(r"^(?:\S{1,6}\s+){2,}\S{1,6}$")
+
+
 def _headline_like(line: str) -> bool:
     return (
         4 <= len(line) <= _MAX_HEADLINE
@@ -43,6 +47,7 @@ def _headline_like(line: str) -> bool:
         and not is_meta(line)
         and not is_breadcrumb(line)
         and not regex.search(r"[>›»|]", line)
+        and not _NAV_BAR.match(line)
     )
 
 
