@@ -21,6 +21,9 @@ _TAIL = (
     r"(?:职称|专业技术职务|任职资格|资格|职务|岗位)?"
     r"(?:的)?(?:(?:申报|评审|申请|资格|任职|基本|业绩|评价)*(?:条件|要求|标准)(?:如下)?)?[:：]?"
 )
+_APPLY_FOR = regex.compile(
+    r"(?:申报|申请|晋升|评审|评定|推荐)(?:评审|认定)?(?P<name>\p{Han}{2,12}?)(?:职称|任职资格|资格|职务|专业技术职务)"
+)
 _JOIN = regex.compile(r"[、，,和及与/\s（）()]+")
 _MAX_HEADING = 30
 
@@ -39,17 +42,25 @@ def _heading_names(line: str) -> list[str]:
     return [n for n, _ in found] if regex.fullmatch(_TAIL, rest) else []
 
 
-def levels(title_text: str | None, text: str = "") -> list[str]:
+def levels(title_text: str | None, text: str = "", body_start: int = 0) -> list[str]:
     """The printed names of the levels opened, in order, each once: the title's; else the
-    level-heading lines of the body."""
+    level-heading lines of the body (after the title: a site header above it is no heading);
+    else the levels a sentence says one applies for."""
     if title_text:
         ordinary = bool(_ABOUT_TITLES.search(title_text))
         found = [n for n, _ in titles.find_names(title_text, ordinary=ordinary)]
         if found:
             return list(dict.fromkeys(found))
     out: list[str] = []
+    text = text[body_start:]
     for line in text.split("\n"):
         out.extend(_heading_names(line.strip()))
+    if not out:
+        # 可申报评审正高级审计师职称 / 晋升副教授: the level a sentence says one applies for
+        out = [
+            m.group("name") for m in _APPLY_FOR.finditer(text) if m.group("name") in titles.system().levels_of
+        ]
+        out = [n for n in out if n not in titles.system().ordinary]
     return list(dict.fromkeys(out))
 
 

@@ -421,7 +421,7 @@ def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
     date = issue_date(text, closing) or published
     yr = year(text, t, date)
     prov, city = place(text, t, iss)
-    lv = levels.levels(t, text)
+    lv = levels.levels(t, text, tspan[1] if tspan else 0)
     return NoticeMeta(
         title=t,
         doc_numbers=tuple(nums),
