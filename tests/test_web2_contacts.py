@@ -36,6 +36,8 @@ ADVERTS = [
         "分享到:\n  • 扫码加建筑类考试老师微信\n  • .先添加客服,再由客服按实际情况推荐给考试老师\n",
         True,
     ),
+    ("web host's 来源 link", "来源：http://www.zcpdw.com/zczn/118.html\n", True),
+    ("agency hotline", "职称代评代办，全国咨询热线：400-618-9090 联系我们：王老师 13800001111\n", True),
     (
         "web2-044 an advert glued into a sentence",
         "6.创建新的学科领域,经省级主管部门鉴定认可论.文.服.务.QQ:81995535,填补省内空白。\n",

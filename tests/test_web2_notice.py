@@ -92,6 +92,10 @@ NOT_TITLES = [
         "web nav bar above the posting line",
         "首页 政务动态 政务公开 政民互动\n发布时间：2024-01-02 09:00\n\n各单位职称申报工作安排如下。" + BODY,
     ),
+    (
+        "web a site's name above its posting line",
+        "某某人才网\n发布时间：2024-01-02 09:00\n\n各单位职称申报工作安排如下。" + BODY,
+    ),
     ("web a rule sentence ending in 条件", "各单位：\n申报人员应具备下列基本条件\n\n取得中级职称。" + BODY),
 ]
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import regex
 
+from pipeline import titles
+
 # 时间:2020-11-09 访问量:2554 / 发布日期: 2021-12-14 15:39 / 来源: 树人论文网发表时间:2018-08-03 / a bare timestamp
 _META = regex.compile(
     r"^(?:(?:发布|更新|编稿|发表|录入|上传|撰稿)?(?:时间|日期)|(?:信息)?来源|作者|浏览(?:次数|量)?|访问(?:量|次数)|阅读(?:量|次数)?|点击(?:量|数)?)\s*[:：]"
@@ -56,7 +58,8 @@ def headline_above_posting_line(head: list[tuple[int, str]]) -> tuple[int, str] 
     for k, (_, line) in enumerate(head):
         if k and is_meta(line):
             start, above = head[k - 1]
-            if _headline_like(above):
+            # a site's name above its posting line is no headline: the headline speaks of titles
+            if _headline_like(above) and (_HEADLINE_WORD.search(above) or titles.find_names(above)):
                 return start, above
             return None
     return None
