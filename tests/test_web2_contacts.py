@@ -36,6 +36,11 @@ ADVERTS = [
         "分享到:\n  • 扫码加建筑类考试老师微信\n  • .先添加客服,再由客服按实际情况推荐给考试老师\n",
         True,
     ),
+    (
+        "heldout-04 a government site's footer",
+        "主办单位：绵阳市农业农村局 电话：0816-2222333 网站标识码：5107000031\n",
+        True,
+    ),
     ("web host's 来源 link", "来源：http://www.zcpdw.com/zczn/118.html\n", True),
     ("agency hotline", "职称代评代办，全国咨询热线：400-618-9090 联系我们：王老师 13800001111\n", True),
     (
