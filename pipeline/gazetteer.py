@@ -127,6 +127,11 @@ def find_county_office(text: str) -> tuple[str, str] | None:
     return (province, city) if province else None
 
 
+def county_office_at(text: str, pos: int) -> bool:
+    """Whether a county, district or new area seating an office starts at ``pos``."""
+    return _county_pattern().match(text, pos) is not None
+
+
 # a province or prefecture named as the seat of an office, anywhere in the body
 def find_office_place(text: str) -> str | None:
     """The first province or prefecture name that heads an office (…省人力资源和社会保障厅)."""

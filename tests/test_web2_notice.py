@@ -151,6 +151,13 @@ SIGNATURES = [
         "2024-06-03",
     ),
     (
+        "issue-12 a party body and a new area glued in one masthead",
+        "中共湘江新区工作委员会组织部湘江新区管理委员会\n关于做好2023年度湘江新区工程系列中级职称评审工作的通知\n湘新组〔2023〕7号\n"
+        "各单位：\n一、评审范围\n新区企业专业技术人员。\n中共湘江新区工作委员会组织部        湘江新区管理委员会\n2023年8月20日",
+        ["中共湘江新区工作委员会组织部", "湘江新区管理委员会"],
+        "2023-08-20",
+    ),
+    (
         "seed masthead and signature agree",
         "忻州市工业和信息化局 忻州市人力资源和社会保障局\n\n关于开展2024年度全市工程系列高级工程师评审工作的通知\n\n各单位：\n\n"
         "一、评审范围\n\n企业专业技术人员。\n\n忻州市工业和信息化局\n\n2024年9月9日",
@@ -301,3 +308,11 @@ def test_place_from_counties_new_areas_municipalities_and_body_offices(
 ) -> None:
     n = _notice(text)
     assert (n["province"], n["city"]) == (province, city)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["关于做好2023年度湘江新区工程系列中级职称评审工作的通知", "档案系列中级职称(馆员)资格条件"],
+)
+def test_a_level_is_no_specialty(title: str) -> None:
+    assert _notice(title + BODY)["specialties"] == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline import gazetteer, lexicon
+from pipeline import gazetteer, lexicon, titles
 from pipeline.extract import levels, page, signature
 from pipeline.extract.context import Context
 from pipeline.extract.dates import iso
@@ -326,7 +326,12 @@ def _title_specialties(title_text: str) -> list[str]:
     if not spec:
         return []
     parts = P(r"、(?![^（(]*[）)])").split(spec)
-    return [p for p in (x.strip() for x in parts) if p and not _TITLE_WORD.search(p)]
+    return [p for p in (x.strip() for x in parts) if p and not _TITLE_WORD.search(p) and not _is_level(p)]
+
+
+def _is_level(word: str) -> bool:
+    """中级, 副高级: a level of the title system, never a specialty."""
+    return any(span == (0, len(word)) for _, span in titles.find_names(word))
 
 
 @dataclass(frozen=True)

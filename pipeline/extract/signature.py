@@ -31,13 +31,24 @@ _RUN_ON = regex.compile(
 )
 
 
+# what opens the next org of a masthead besides a province or city: a party body, or a county or
+# new area that seats an office
+_NEXT_ORG = regex.compile(r"中共|中国共产党")
+
+
 def split_orgs(run: str) -> list[str]:
     """忻州市工业和信息化局忻州市人力资源和社会保障局 → two issuers: a masthead whose separating
-    space was lost (OCR, PDF) splits where an org suffix is followed by a place name."""
+    space was lost (OCR, PDF) splits where an org suffix is followed by a place name, a county or
+    new area seating an office (…组织部湘江新区管理委员会), or 中共."""
     cuts = [
         m.end()
         for m in ORG_END.finditer(run)
-        if m.end() < len(run) and gazetteer.gazetteer().pattern.match(run, m.end())
+        if m.end() < len(run)
+        and (
+            gazetteer.gazetteer().pattern.match(run, m.end())
+            or _NEXT_ORG.match(run, m.end())
+            or gazetteer.county_office_at(run, m.end())
+        )
     ]
     bounds = [0, *cuts, len(run)]
     return [run[a:b] for a, b in itertools.pairwise(bounds) if b > a]
