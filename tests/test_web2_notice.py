@@ -79,6 +79,12 @@ TITLES = [
         "关于印发湖北省文物、博物专业专业技术职务任职资格申报评审条件(修订试行)的通知",
     ),
     (
+        "web2-020 a Q&A page headed by its question, under an agency's advert",
+        "联系我们\n联系:周老师 电话:15871464096 地址:武汉市洪山区石牌岭路317号 Q Q:739885088\n业务范围\n产品信息\n\n"
+        "中小学教师评职称要什么条件?\n\n中小学教师职称评定任职资历条件\n\n正高级教师\n应具有本科学历,从事教学工作20年以上。",
+        "中小学教师评职称要什么条件?",
+    ),
+    (
         "heldout-04 traditional page: the 关于 title wins over furniture",
         "當前位置：首頁 > 政務公開 > 通知公告\n\n關於開展2021年度農業系列高級農藝師、農藝師職稱評審工作的通知\n\n"
         "發布時間：2021-08-06 09:30    來源：市農業農村局    瀏覽次數：1536" + BODY,
@@ -95,6 +101,10 @@ NOT_TITLES = [
     (
         "web a site's name above its posting line",
         "某某人才网\n发布时间：2024-01-02 09:00\n\n各单位职称申报工作安排如下。" + BODY,
+    ),
+    (
+        "web2-044 a chapter heading",
+        "第五章 能力业绩条件\n第九条 农业技术推广研究员\n具备本标准条件第六、七、八条规定。",
     ),
     ("web a rule sentence ending in 条件", "各单位：\n申报人员应具备下列基本条件\n\n取得中级职称。" + BODY),
 ]
@@ -291,6 +301,13 @@ PLACES = [
         "provincial notice naming a county in its body stays provincial",
         "湖南省人力资源和社会保障厅\n\n关于开展2024年度职称评审工作的通知\n\n各单位：\n\n一、长沙县人社局负责本县申报。",
         "湖南省",
+        None,
+    ),
+    (
+        "web2-020 an agency's address in its advert places nothing",
+        "联系我们\n联系:周老师 电话:15871464096 地址:武汉市洪山区石牌岭路317号 Q Q:739885088\n\n中小学教师评职称要什么条件?\n"
+        "正高级教师\n应具有本科学历。",
+        None,
         None,
     ),
     (

@@ -72,6 +72,20 @@ def advert_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(lines[k] for k in sorted(flagged))
 
 
+def without_adverts(text: str) -> str:
+    """The text with advert lines blanked (same length): an agency's 地址:武汉市… places nothing."""
+    spans = advert_spans(text)
+    if not spans:
+        return text
+    out, pos = [], 0
+    for s, e in spans:
+        out.append(text[pos:s])
+        out.append(" " * (e - s))
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def in_advert(text: str, pos: int) -> bool:
     spans = advert_spans(text)
     i = bisect.bisect_right(spans, (pos, len(text) + 1)) - 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import gazetteer, lexicon, titles
-from pipeline.extract import levels, page, signature
+from pipeline.extract import contacts, levels, page, signature
 from pipeline.extract.context import Context
 from pipeline.extract.dates import iso
 from pipeline.patterns import P
@@ -35,8 +35,8 @@ _TITLE_LINE = regex.compile(
 _TRUNCATED_TAIL = regex.compile(r"(关于.{4,100}?)(的通)$")
 # spam before the real title: 某某官方网站关于开展… → 关于开展…; kept when the prefix is a place or issuer
 _JUNK_BEFORE_ABOUT = regex.compile(r"^[^\n]*?[A-Za-z·()（）]+[^\n]*?(关于.+)$")
-# a sentence that states a rule, not a heading: 申报人员应具备下列条件
-_RULE_WORDS = regex.compile(r"下列|以下|如下|应当|应具|须具|必须|符合")
+# a sentence that states a rule, or a chapter heading, not a title: 申报人员应具备下列条件 / 第五章 能力业绩条件
+_RULE_WORDS = regex.compile(r"下列|以下|如下|应当|应具|须具|必须|符合|^第[一二三四五六七八九十百\d]+[章节条]")
 _PAGE_HEADLINE = regex.compile(
     r"职称.*(?:评审|评定|评聘|申报|资格|条件|要求|晋升)|(?:评审|申报).*(?:条件|要求)"
 )
@@ -44,6 +44,8 @@ _NOT_HEADLINE = regex.compile(r"[，。；,;>|]|^(?:[一二三四五六七八九
 _TITLE_PREFIX = regex.compile(r"^(?:第[一二三四五六七八九十\d]+篇[:：]\s*|附件\s*\d*\s*)")
 _TITLE_FALLBACK = regex.compile(
     r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|条件|条件一览|标准|要求|说明|解答|问答)[!！]?$"
+    # a question about titles heads a Q&A page: 中小学教师评职称要什么条件?
+    r"|^[^\n，。；,?？]{6,40}(?:职称|评审|评定|申报|条件|资格)[^\n，。；,?？]{0,12}[?？]$"
 )
 _DATE_LINE = signature.DATE_LINE
 _orgs_in = signature.orgs_in
@@ -425,7 +427,7 @@ def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
     iss = issuers(head, closing, text)
     date = issue_date(text, closing) or published
     yr = year(text, t, date)
-    prov, city = place(text, t, iss)
+    prov, city = place(contacts.without_adverts(text), t, iss)
     lv = levels.levels(t, text, tspan[1] if tspan else 0)
     return NoticeMeta(
         title=t,
