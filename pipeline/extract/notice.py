@@ -35,8 +35,12 @@ _TITLE_LINE = regex.compile(
 _TRUNCATED_TAIL = regex.compile(r"(关于.{4,100}?)(的通)$")
 # spam before the real title: 某某官方网站关于开展… → 关于开展…; kept when the prefix is a place or issuer
 _JUNK_BEFORE_ABOUT = regex.compile(r"^[^\n]*?[A-Za-z·()（）]+[^\n]*?(关于.+)$")
-# a sentence that states a rule, or a chapter heading, not a title: 申报人员应具备下列条件 / 第五章 能力业绩条件
-_RULE_WORDS = regex.compile(r"下列|以下|如下|应当|应具|须具|必须|符合|^第[一二三四五六七八九十百\d]+[章节条]")
+# a sentence that states a rule, or a chapter or clause heading, not a title: 申报人员应具备下列条件 /
+# 第五章 能力业绩条件 / 二、基本条件要求
+_RULE_WORDS = regex.compile(
+    r"下列|以下|如下|应当|应具|须具|必须|符合|^第[一二三四五六七八九十百\d]+[章节条]"
+    r"|^[一二三四五六七八九十]+[、.．]|^[（(][一二三四五六七八九十\d]+[）)]"
+)
 _PAGE_HEADLINE = regex.compile(
     r"职称.*(?:评审|评定|评聘|申报|资格|条件|要求|晋升)|(?:评审|申报).*(?:条件|要求)"
 )

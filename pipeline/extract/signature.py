@@ -23,7 +23,7 @@ ORG_SUFFIX = regex.compile(
 )
 DATE_LINE = regex.compile(r"^[（(]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:印发|印|发布|签发)?[）)]?$")
 _SEPARATORS = regex.compile(r"[\s　、]+")
-_NOT_ORG = regex.compile(r"[，。；：:,]")
+_NOT_ORG = regex.compile(r"[，。；：:,]|百科$")  # 职称百科 is a site's name
 # 。湖北省职称改革工作领导小组办公室2013 年 8 月 30 日 — a signature and date inside running text
 _RUN_ON = regex.compile(
     r"[。！]\s*(?P<org>\p{Han}{4,40}?(?:办公室|局|厅|委员会|管委会|人民政府|领导小组|中心|组织部))\s*"
