@@ -15,12 +15,10 @@ import regex
 
 from pipeline import gazetteer
 from pipeline.extract.dates import iso
-from pipeline.patterns import P
+from pipeline.patterns import P, org_suffix
 
-ORG_END = regex.compile(r"(?:局|厅|办公室|委员会|管委会|人民政府|办|委|中心|组织部|工作部)")
-ORG_SUFFIX = regex.compile(
-    r"(?:局|厅|办公室|委员会|管委会|人民政府|政府|办|委|中心|协会|学会|领导小组|集团|公司|部|院|所|处|科)$"
-)
+ORG_END = regex.compile(org_suffix())
+ORG_SUFFIX = regex.compile(f"(?:{org_suffix()})$")
 DATE_LINE = regex.compile(r"^[（(]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:印发|印|发布|签发)?[）)]?$")
 _SEPARATORS = regex.compile(r"[\s　、]+")
 _NOT_ORG = regex.compile(r"[，。；：:,]|百科$")  # 职称百科 is a site's name
