@@ -85,6 +85,18 @@ TITLES = [
         "中小学教师评职称要什么条件?",
     ),
     (
+        "web posting line opened by its source, in brackets",
+        "某某职称网\n\n湖南省工程系列职称评审条件汇总\n\n[ 文章来源：湖南人社 | 发布日期：2023-04-12 ]\n\n各系列评审条件如下。"
+        + BODY,
+        "湖南省工程系列职称评审条件汇总",
+    ),
+    (
+        "web posting line opened by its editor",
+        "工程师职称申报指南\n\n2024年高级经济师评审答辩安排\n责任编辑：小王  点击：120\n\n各位考生请注意。"
+        + BODY,
+        "2024年高级经济师评审答辩安排",
+    ),
+    (
         "heldout-04 traditional page: the 关于 title wins over furniture",
         "當前位置：首頁 > 政務公開 > 通知公告\n\n關於開展2021年度農業系列高級農藝師、農藝師職稱評審工作的通知\n\n"
         "發布時間：2021-08-06 09:30    來源：市農業農村局    瀏覽次數：1536" + BODY,
