@@ -345,3 +345,35 @@ def test_place_from_counties_new_areas_municipalities_and_body_offices(
 )
 def test_a_level_is_no_specialty(title: str) -> None:
     assert _notice(title + BODY)["specialties"] == []
+
+
+# (origin, page, issuers): a page with neither masthead nor signature names its source
+SOURCES = [
+    (
+        "web2-006 the source is the issuing bureau",
+        "档案系列中级职称(馆员)资格条件\n发布日期: 2021-12-14 15:39   |   来源: 天津市人力资源和社会保障局   |  \n"
+        + BODY,
+        ["天津市人力资源和社会保障局"],
+    ),
+    (
+        "web-020 a source between author and time",
+        "关于转发《实施意见》的通知\n\n作者:人才开发与专业技术人员管理科 来源:枣庄市人力资源和社会保障局 时间:2023-11-13\n"
+        + BODY,
+        ["枣庄市人力资源和社会保障局"],
+    ),
+    (
+        "web-040 an abbreviated source names no issuer",
+        "岳阳市2024年职称评审材料申报补充通知\n编稿时间: 2024-08-27 09:14 来源: 市人社局\n" + BODY,
+        [],
+    ),
+    (
+        "web2-056 a news site is no issuer",
+        "50多项台湾地区职业资格可在闽直接采认\n2019-07-18 11:33:00\n来源:中国新闻网\n" + BODY,
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("origin", "text", "issuers"), SOURCES, ids=[s[0] for s in SOURCES])
+def test_issuer_from_the_posting_lines_source(origin: str, text: str, issuers: list[str]) -> None:
+    assert _notice(text)["issuers"] == issuers

@@ -158,8 +158,9 @@ def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int
 
 
 def issuers(head: list[tuple[int, str]], closing: Clause | None, text: str = "") -> list[str]:
-    """The masthead's orgs (above the title, or run into it); else the signature's. A masthead
-    that names only some of the signers (a site-name line above the title) gives way to them."""
+    """The masthead's orgs (above the title, or run into it); else the signature's; else the org
+    a reposting page names as its source. A masthead that names only some of the signers (a
+    site-name line above the title) gives way to them."""
     masthead: list[str] = []
     for _, line in head:
         if _TITLE_LINE.match(line):
@@ -181,7 +182,16 @@ def issuers(head: list[tuple[int, str]], closing: Clause | None, text: str = "")
         signed = blocks[0][0] if blocks else (run_on[0] if run_on else [])
     if masthead and set(masthead) < set(signed):
         return list(dict.fromkeys(signed))
-    return list(dict.fromkeys(masthead or signed))
+    return list(dict.fromkeys(masthead or signed or _source_org(head)))
+
+
+def _source_org(head: list[tuple[int, str]]) -> list[str]:
+    """A page with neither masthead nor signature: the org its posting line names as the source,
+    when that is an org's full name (天津市人力资源和社会保障局, not 市人社局 or a news site)."""
+    source = page.posted_by(head)
+    orgs = _orgs_in(source) if source else []
+    g = gazetteer.gazetteer()
+    return orgs if orgs and all(g.pattern.match(o) for o in orgs) else []
 
 
 def issue_date(text: str, closing: Clause | None) -> str | None:

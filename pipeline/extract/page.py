@@ -85,6 +85,19 @@ def headline_from_breadcrumb(head: list[tuple[int, str]]) -> tuple[int, str] | N
     return None
 
 
+_SOURCE = regex.compile(r"(?:信息|文章|稿件)?来源\s*[:：]\s*(?P<src>[^\s|｜]+)")
+
+
+def posted_by(head: list[tuple[int, str]]) -> str | None:
+    """What the posting line gives as the source (来源: 天津市人力资源和社会保障局), if anything."""
+    for _, line in head:
+        if is_meta(line):
+            m = _SOURCE.search(line)
+            if m:
+                return m.group("src")
+    return None
+
+
 def blank_furniture(text: str) -> str:
     """The text with posting lines and breadcrumbs blanked (same length, so offsets hold): what is
     left to read the notice's own year and dates from."""
