@@ -377,3 +377,30 @@ SOURCES = [
 @pytest.mark.parametrize(("origin", "text", "issuers"), SOURCES, ids=[s[0] for s in SOURCES])
 def test_issuer_from_the_posting_lines_source(origin: str, text: str, issuers: list[str]) -> None:
     assert _notice(text)["issuers"] == issuers
+
+
+# (origin, notice, year): the signing year stands in for the evaluation year of a round only
+YEARS = [
+    (
+        "web2-024 an 印发 notice of standing criteria",
+        "关于印发《四川省出版专业技术人员高级职称申报评审基本条件》的通知\n\n各单位:\n\n现将基本条件印发给你们。\n\n"
+        "四川省新闻出版局\n\n2024年11月4日",
+        None,
+    ),
+    (
+        "web2-002 a fee schedule",
+        "关于调整专业技术职务任职资格评审收费标准的通知\n\n各单位:\n\n一、评审费每人280元。\n\n浙江省物价局\n\n2002年7月29日",
+        None,
+    ),
+    (
+        "web-056 a round of evaluation signed without 年度",
+        "关于做好卫生系列高级专业技术职务任职资格评审工作的通知\n\n各单位:\n\n一、任职时间计算到2014年12月31日。\n\n"
+        "四川省卫生计生委\n\n2014年8月28日",
+        2014,
+    ),
+]
+
+
+@pytest.mark.parametrize(("origin", "text", "year"), YEARS, ids=[y[0] for y in YEARS])
+def test_signing_year_stands_in_for_a_round_only(origin: str, text: str, year: int | None) -> None:
+    assert _notice(text)["year"] == year

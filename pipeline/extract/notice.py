@@ -224,12 +224,15 @@ def date_line_spans(text: str) -> set[tuple[int, int]]:
     return out
 
 
+# 关于印发…评审条件的通知 / 关于调整…收费标准的通知: standing rules, not one year's round
+_STANDING_RULES = regex.compile(r"(?:印发|调整|修订|公布)[^。]*?(?:条件|标准|办法|规定|细则)")
 _YEAR_OF_EVALUATION = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)[^。；\n]{0,12}?(?:职称|评审|申报)")
 
 
 def year(text: str, title_text: str | None, signed: str | None) -> int | None:
     """The evaluation year: 2024年度 in the title or opening, else a year next to 职称/评审, else the
-    signing year. A reposting site's breadcrumb and posting lines (2025年高会评审条件 >) are not read."""
+    signing year — unless the notice issues standing rules (印发…条件, 调整…收费标准). A reposting
+    site's breadcrumb and posting lines (2025年高会评审条件 >) are not read."""
     text = page.blank_furniture(text[:_BODY_START])
     for source in (title_text or "", text[:_YEAR_OPENING]):
         m = _YEAR_OF.search(source)
@@ -242,6 +245,8 @@ def year(text: str, title_text: str | None, signed: str | None) -> int | None:
     m = _YEAR_OF_EVALUATION.search(text[:_BODY_START])
     if m:
         return int(m.group(1))
+    if title_text and _STANDING_RULES.search(title_text):
+        return None  # a document that issues standing rules is for no one year's evaluation
     return int(signed[:4]) if signed else None
 
 
