@@ -39,7 +39,9 @@ BAD_FILES: list[tuple[str, bytes | Any, str]] = [
     (
         "truncated at the end",
         (STRUCTURED / LIANYUNGANG).read_bytes()[:-3],
-        "truncated: the JSON ends early (Expecting ',' delimiter: line 1141 column 17)",
+        # the last line of the committed record, whatever its length today
+        "truncated: the JSON ends early (Expecting ',' delimiter: line "
+        f"{len((STRUCTURED / LIANYUNGANG).read_bytes()[:-3].splitlines())} column 17)",
     ),
     (
         "cut inside a character",
