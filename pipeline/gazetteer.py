@@ -16,6 +16,7 @@ import functools
 import importlib.util
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -101,12 +102,36 @@ _OFFICE_AFTER = (
 )
 
 
+_OFFICE_AT = re.compile(_OFFICE_AFTER)
+# the last character of every county, district, new area, province or prefecture name
+_NAME_END = re.compile(r"[县区市旗省州盟]")
+
+
 @functools.cache
-def _county_pattern() -> re.Pattern[str]:
+def _county_names() -> tuple[frozenset[str], int]:
+    names = frozenset(gazetteer().county_city) | frozenset(_new_areas())
+    return names, max(map(len, names))
+
+
+@functools.cache
+def _place_names() -> tuple[frozenset[str], int]:
     g = gazetteer()
-    names = set(g.county_city) | set(_new_areas())
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(f"({alternation}){_OFFICE_AFTER}")
+    names = g.provinces | frozenset(g.city_province)
+    return names, max(map(len, names))
+
+
+def _seats(text: str, names: frozenset[str], longest: int) -> Iterator[tuple[int, str]]:
+    """(start, name) of each name of ``names`` that seats an office, in order. Found from the
+    name's last character (县, 区, 市 …) backwards: far cheaper than an alternation of thousands
+    of names tried at every character."""
+    for m in _NAME_END.finditer(text):
+        end = m.end()
+        if not _OFFICE_AT.match(text, end):
+            continue
+        for k in range(min(longest, end), 1, -1):
+            if text[end - k : end] in names:
+                yield end - k, text[end - k : end]
+                break
 
 
 @functools.cache
@@ -118,27 +143,28 @@ def _new_areas() -> dict[str, str]:
 
 def find_county_office(text: str) -> tuple[str, str] | None:
     """(province, prefecture) of the first county, district or new area named as an office's seat."""
-    m = _county_pattern().search(text)
-    if not m:
+    found = next(_seats(text, *_county_names()), None)
+    if found is None:
         return None
     g = gazetteer()
-    city = _new_areas().get(m.group(1)) or g.county_city[m.group(1)]
+    city = _new_areas().get(found[1]) or g.county_city[found[1]]
     province = city if city in MUNICIPALITIES else g.city_province.get(city)
     return (province, city) if province else None
 
 
 def county_office_at(text: str, pos: int) -> bool:
     """Whether a county, district or new area seating an office starts at ``pos``."""
-    return _county_pattern().match(text, pos) is not None
+    names, longest = _county_names()
+    return any(
+        text[pos : pos + k] in names and _OFFICE_AT.match(text, pos + k) is not None
+        for k in range(2, longest + 1)
+    )
 
 
-# a province or prefecture named as the seat of an office, anywhere in the body
 def find_office_place(text: str) -> str | None:
     """The first province or prefecture name that heads an office (…省人力资源和社会保障厅)."""
-    for m in gazetteer().pattern.finditer(text):
-        if re.match(_OFFICE_AFTER, text[m.end() : m.end() + 12]):
-            return m.group(0)
-    return None
+    found = next(_seats(text, *_place_names()), None)
+    return found[1] if found else None
 
 
 def short_name(name: str) -> str:

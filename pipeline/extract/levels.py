@@ -16,8 +16,10 @@ from pipeline import titles
 # a title that speaks of titles: there 编辑 and 记者 are levels, not trades
 _ABOUT_TITLES = regex.compile(r"职称|资格|评审|评定|评聘|任职|职务|申报|晋升|系列")
 # a line that heads one level's rules: an optional clause label, the names, an optional tail
-_LABEL = r"(?:第[一二三四五六七八九十百\d]+[条章节]\s*|[（(][一二三四五六七八九十\d]+[）)]\s*|[一二三四五六七八九十\d]+[、.．]\s*)?"
-_TAIL = (
+_LABEL = regex.compile(
+    r"(?:第[一二三四五六七八九十百\d]+[条章节]\s*|[（(][一二三四五六七八九十\d]+[）)]\s*|[一二三四五六七八九十\d]+[、.．]\s*)?"
+)
+_TAIL = regex.compile(
     r"(?:职称|专业技术职务|任职资格|资格|职务|岗位)?"
     r"(?:的)?(?:(?:申报|评审|申请|资格|任职|基本|业绩|评价)*(?:条件|要求|标准)(?:如下)?)?[:：]?"
 )
@@ -26,11 +28,14 @@ _APPLY_FOR = regex.compile(
 )
 _JOIN = regex.compile(r"[、，,和及与/\s（）()]+")
 _MAX_HEADING = 30
+_MAX_LABEL = 8  # 第十二条 , （十二）
 
 
 def _heading_names(line: str) -> list[str]:
     """The names a level-heading line gives, or [] when the line is anything else."""
-    m = regex.match(_LABEL, line)
+    if len(line) > _MAX_HEADING + _MAX_LABEL:
+        return []
+    m = _LABEL.match(line)
     body = line[m.end() if m else 0 :].strip()
     found = titles.find_names(body)
     if not found or len(body) > _MAX_HEADING:
@@ -39,7 +44,7 @@ def _heading_names(line: str) -> list[str]:
     for name, _ in found:
         rest = rest.replace(name, "、", 1)
     rest = _JOIN.sub("", rest)
-    return [n for n, _ in found] if regex.fullmatch(_TAIL, rest) else []
+    return [n for n, _ in found] if _TAIL.fullmatch(rest) else []
 
 
 def levels(title_text: str | None, text: str = "", body_start: int = 0) -> list[str]:
