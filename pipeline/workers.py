@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import IngestError
+from pipeline.load.limits import MAX_BYTES
 
 DEFAULT_TIMEOUT_S = 600.0  # a scanned PDF is OCR'd at 5-10 s a page: long scans must pass
 DEFAULT_MEMORY_MB = 3072  # OCR of one 200-dpi page peaks near 1 GB
@@ -73,7 +74,7 @@ class Outcome:
 
 def file_sha256(path: str) -> str | None:
     try:
-        if Path(path).stat().st_size > 50 * 1024 * 1024:
+        if Path(path).stat().st_size > MAX_BYTES:  # refused unread by the loader; no hash to key it by
             return None
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
