@@ -256,7 +256,7 @@ REFUSALS = [
     ),
     (
         [REC, "--notice", "--set", "town=x"],
-        "error: {rec}: the notice has no field town; fields: title, doc_numbers, issuers, issue_date, province, city, year, series, levels, specialties",
+        "error: {rec}: the notice has no field town; fields: title, doc_numbers, issuers, issue_date, province, city, year, series, levels, level_codes, specialties",
     ),
     (
         [REC, INVENTION, "--set", "min_count=2", "--at", "yesterday"],
