@@ -15,29 +15,40 @@ import regex
 
 from pipeline import lexicon
 from pipeline.extract.context import Context
+from pipeline.extract.hours import hour_counts
 from pipeline.extract.numbers import NUMBER, parse_number, scaled
 from pipeline.types import Clause, Requirement
 
 _COUNT = regex.compile(
-    rf"(?=[\d零〇一二两三四五六七八九十百千不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*有?\s*(?P<n>{NUMBER})\s*(?P<unit>项|篇|部|次|门|件|本|个(?!工作日|月|自然日|小时|人|方面))\s*(?P<up>及以上|以上|或以上)?"
+    rf"(?=[\d零〇一二两三四五六七八九十百千不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*有?\s*(?P<n>{NUMBER})\s*(?P<unit>门次|项|篇|部|次|门|件|本|个(?!工作日|月|自然日|小时|人|方面))\s*(?P<up>及以上|以上|或以上|\(?含\)?以上)?"
 )
 # before the number: a range (1-8项), a substitution (可替代1篇), an ordinal (第1)
 _NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提交|提供)\s*$")
 _PHRASE_DELIM = regex.compile(r"[，,；;。：:\n]")
+_OPEN, _CLOSE = "（(", "）)"
+# a count that picks from a list or points at another clause is a selection rule, not a demand:
+# 达到下列条件标准1项, 取得本条第(二)款业绩1项, 应具备下列成果中的2项
+_SELECTION = regex.compile(
+    r"下列|以下|如下|上述条件|第\s*[（(]?\s*[一二三四五六七八九十\d]+\s*[)）]?\s*[款条章]|本条"
+)
+_SUBCOUNT_BEFORE = regex.compile(r"(?:其中|有)\s*(?:至少|须)?\s*$")
 _WORDS = regex.compile(rf"(?P<n>{NUMBER})\s*万\s*字|(?P<n2>\d+)\s*字")
 _AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
 _RANK = regex.compile(r"(?:排名|排序|排)?前\s*(?P<n>\d{1,2})\s*(?:名|位)?")
-_VERB_BEFORE = regex.compile(r"(?:出版|发表|获得|获|完成|主持|参加|参与|编制|撰写|取得|承担)\s*过?\s*$")
-_LIST_SEP = regex.compile(r"、|或|和|及")
-_TOTALS = ("合计", "总计", "累计", "共")
-# things listed with 、 right before a combined count (实用新型、软件著作权合计3项): one demand each;
-# a list closed by 等, or without 合计, names examples of one demand
-_LIST_BEFORE = regex.compile(
-    r"(?P<items>(?:[^、，,；;。或和及等]{2,15}、)+[^、，,；;。或和及等]{2,15})(?:合计|总计|累计|共)\s*$"
+_VERB_BEFORE = regex.compile(
+    r"(?:出版|发表|获得|获|完成|主持|参加|参与|编制|编写|编辑|撰写|取得|承担|设计|实施|制定|办理|提交)\s*过?\s*$"
 )
+_LIST_SEP = regex.compile(r"、|或|和|及")
+# things listed right before a combined count (实用新型、软件著作权合计3项; 发明专利、实用新型专利、
+# 外观设计专利等1项以上): one demand each when they are of different kinds
+_LIST_BEFORE = regex.compile(
+    r"(?P<items>(?:[^、，,；;。等获被]{2,24}(?:、|或者|或))+[^、，,；;。等获被]{2,24})(?:等|合计|总计|累计|共)?\s*$"
+)
+_LIST_ITEM = regex.compile(r"、|或者|或")
+_SUBSTITUTES = regex.compile(r"\s*(?:可|能)?(?:替代|代替|视同|折算|抵)")
 _ASSESSMENT = regex.compile(r"考核|优秀|合格")
 # what can be counted in 次 besides assessments (公开课3次, 讲座2次)
-_COUNTED_IN_TIMES = {"other", "award", "course"}
+_COUNTED_IN_TIMES = {"other", "award", "course", "honor", "project"}
 
 _PARENTHETICAL = regex.compile(r"[（(][^（()）]*[)）]")
 _UNDERTAKES = regex.compile(r"(?:主持|承担)(?:完成)?\s*$|主持完成")
@@ -50,6 +61,12 @@ def _kinds() -> tuple[tuple[str, str | None, regex.Pattern[str]], ...]:
         (k["kind"], k.get("subtype"), regex.compile(k["pattern"]))
         for k in lexicon.load("requirements")["kind"]
     )
+
+
+@functools.cache
+def _absorbing() -> regex.Pattern[str]:
+    """Words whose count is one demand whatever else is listed with them (the 新技术 family)."""
+    return regex.compile("|".join(k["pattern"] for k in lexicon.load("requirements")["kind"] if k.get("absorbs")))
 
 
 @functools.cache
@@ -80,14 +97,34 @@ def _phrase(
     text: str, start: int, end: int, lo: int, hi: int, prev_end: int, next_start: int
 ) -> tuple[int, int]:
     """The words that go with one count: back to a delimiter or the previous count, on to the next."""
-    a = start
-    while a > lo and not _PHRASE_DELIM.match(text, a - 1):
+    a, b = _chunk(text, start, end, lo, hi)
+    return max(a, prev_end), min(b, next_start)
+
+
+def _chunk(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The stretch between delimiters around [start, end); a delimiter inside brackets
+    (及相当奖励,以个人奖励证书为依据) does not end it."""
+    a, depth = start, 0
+    while a > lo:
+        ch = text[a - 1]
+        if ch in _CLOSE:
+            depth += 1
+        elif ch in _OPEN:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and _PHRASE_DELIM.match(ch):
+            break
         a -= 1
-    a = max(a, prev_end)
-    b = end
-    while b < hi and not _PHRASE_DELIM.match(text, b):
+    b, depth = end, 0
+    while b < hi:
+        ch = text[b]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and _PHRASE_DELIM.match(ch):
+            break
         b += 1
-    return a, min(b, next_start)
+    return a, b
 
 
 def _kind(phrase: str, unit: str, sentence: str) -> tuple[str, str | None] | None:
@@ -127,7 +164,7 @@ def _group(ctx: Context, clause: Clause | None) -> str | None:
 
 def extract_requirements(ctx: Context) -> list[Requirement]:
     text = ctx.text
-    out: list[Requirement] = []
+    found: list[tuple[int, Requirement]] = []
     ends = ctx.sentence_ends
     counts = list(_COUNT.finditer(text))
     for k, m in enumerate(counts):
@@ -146,46 +183,112 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
         n = parse_number(m.group("n"))
         if n is None or n <= 0 or n > 100:
             continue
+        if _article(text, m, s_lo):
+            continue
         prev_end = counts[k - 1].end() if k and counts[k - 1].end() <= m.start() else 0
         next_start = counts[k + 1].start() if k + 1 < len(counts) else len(text)
         a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi, prev_end, next_start)
+        c_lo, c_hi = _chunk(text, m.start(), m.end(), s_lo, s_hi)
+        if _SELECTION.search(text, c_lo, m.start()):
+            continue
         phrase = text[a:b]
-        unit = m.group("unit")[0]
+        unit = m.group("unit")
         plain = _PARENTHETICAL.sub("", phrase)  # (包括制定技术标准…) explains, it does not demand
         kind = _kind(plain, unit, sentence)
+        named_after = kind is not None and _kind(_PARENTHETICAL.sub("", text[m.end() : b]), unit, "") is not None
+        if kind is None:
+            kind, named_after = _kind_nearby(text, m, unit, c_lo, c_hi)
         if kind is None and unit == "项" and _UNDERTAKES.search(text, a, m.start()):
             kind = ("project", None)  # 主持完成2项以上…: what one completes by the item is a project
         if kind is None:
+            if m.group("up") or m.group("pre") or _VERB_BEFORE.search(text, max(s_lo, m.start() - 8), m.start()):
+                _warn_kindless(ctx, m, c_lo, c_hi)
             continue
         lead = text[max(s_lo, m.start() - 8) : m.start()]
-        if unit == "个" and not _any_kind().search(lead):
-            continue  # 个 counts a thing only right after its name (新品种1个), never 六个方面
-        if not m.group("up") and not m.group("pre"):
-            # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部)
-            lead = text[max(s_lo, m.start() - 8) : m.start()]
-            if not (_VERB_BEFORE.search(lead) or _any_kind().search(lead)):
+        if unit == "个" and not (_any_kind().search(lead) or named_after):
+            continue  # 个 counts a thing only beside its name (新品种1个, 2个以上模型试验), never 六个方面
+        if not m.group("up") and not m.group("pre") and not named_after:
+            # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部),
+            # or before the thing it counts (设计1项…方案, 2次获得…奖项)
+            if not (_VERB_BEFORE.search(lead) or _any_kind().search(lead) or _SUBCOUNT_BEFORE.search(lead)):
                 continue
-        kinds = [kind]
-        before = text[a : m.start()] + (m.group("pre") or "")
-        listed = _LIST_BEFORE.search(_PARENTHETICAL.sub("", before)) if before.endswith(_TOTALS) else None
-        distinct = (
-            list(
-                dict.fromkeys(k for k in (_kind(p, unit, "") for p in listed.group("items").split("、")) if k)
-            )
-            if listed
-            else []
-        )
-        if len(distinct) >= 2:
-            kinds = distinct  # 实用新型、软件著作权合计3项: one entry per listed kind
-        elif not _kind(text[a : m.start()], unit, ""):
-            # 2项以上新型实用专利、外观设计专利或软件著作权: one entry per listed kind
-            listed = [
-                _kind(part, unit, "") for part in _LIST_SEP.split(_PARENTHETICAL.sub("", text[m.end() : b]))
-            ]
-            kinds = list(dict.fromkeys(k for k in listed if k)) or [kind]
-        for kind in kinds:
-            out.append(_requirement(ctx, m, kind, phrase, s_hi))
-    return out
+        for kind in _split(text, m, a, b, unit, kind):
+            found.append((m.start(), _requirement(ctx, m, kind, phrase, s_hi)))
+    found.extend((h.start(), _hours_requirement(ctx, h, kind, e)) for h, kind, e in hour_counts(ctx))
+    return [r for _, r in sorted(found, key=lambda p: p[0])]
+
+
+def _article(text: str, m: regex.Match[str], s_lo: int) -> bool:
+    """一门外语, 一个方向, 一项工作: 一 before a measure word is an article unless it stands
+    right after the thing it counts (论文一篇, 一等奖一项) or opens a sub-count (其中一门)."""
+    if m.group("n") != "一" or m.group("pre") or m.group("up"):
+        return False
+    lead = text[max(s_lo, m.start() - 10) : m.start()].rstrip()
+    if _SUBCOUNT_BEFORE.search(lead):
+        return False
+    return not any(km.end() == len(lead) for km in _any_kind().finditer(lead))
+
+
+def _kind_nearby(
+    text: str, m: regex.Match[str], unit: str, c_lo: int, c_hi: int
+) -> tuple[tuple[str, str | None] | None, bool]:
+    """The kind of a count whose own phrase names none, from the rest of its stretch: first the
+    words after it (1项国家级、省部级或者2项地市级…统计调查方案), then those before it
+    (省级以上…规划二项(或市级四项)). The flag says the kind was named after the count."""
+    after = _kind(_PARENTHETICAL.sub("", text[m.end() : c_hi]), unit, "")
+    if after:
+        return after, True
+    return _kind(_PARENTHETICAL.sub("", text[c_lo : m.start()]), unit, ""), False
+
+
+def _warn_kindless(ctx: Context, m: regex.Match[str], c_lo: int, c_hi: int) -> None:
+    """A printed threshold whose achievement word is not in the vocabulary: said, not guessed."""
+    ctx.warn(f"count without an achievement word at {m.start()}-{m.end()}: {ctx.text[c_lo:c_hi].strip()}")
+
+
+def _split(
+    text: str, m: regex.Match[str], a: int, b: int, unit: str, kind: tuple[str, str | None]
+) -> list[tuple[str, str | None]]:
+    """The kinds one count demands: one per distinct kind listed right before it
+    (实用新型、软件著作权合计3项; 研究报告、…规划、…标准2项以上) or right after it
+    (2项以上新型实用专利、外观设计专利或软件著作权); else the phrase's one kind."""
+    before = _PARENTHETICAL.sub("", text[a : m.start()] + (m.group("pre") or ""))
+    if _SUBSTITUTES.match(text, m.end()) or _absorbing().search(before):
+        return [kind]  # 标准、规程、专业教材等1项可替代1篇论文: examples of one substitute
+    listed = _LIST_BEFORE.search(before)
+    distinct = (
+        list(dict.fromkeys(k for k in (_kind(p, unit, "") for p in _LIST_ITEM.split(listed.group("items"))) if k))
+        if listed
+        else []
+    )
+    if len(distinct) >= 2:
+        return _one_paper(distinct, unit)
+    if _kind(text[a : m.start()], unit, ""):
+        return [kind]
+    tail = _PARENTHETICAL.sub("", text[m.end() : b])
+    if "的" in tail:
+        return [kind]  # 1项以上科研课题和科研项目方案、报告的评审工作: the list qualifies one head noun
+    listed_after = [_kind(part, unit, "") for part in _LIST_SEP.split(tail)]
+    return _one_paper(list(dict.fromkeys(k for k in listed_after if k)) or [kind], unit)
+
+
+def _one_paper(kinds: list[tuple[str, str | None]], unit: str) -> list[tuple[str, str | None]]:
+    """Pieces counted in 篇 with papers among them are one total of papers (三篇…论文或专著)."""
+    if unit == "篇" and any(k[0] == "paper" for k in kinds):
+        return [k for k in kinds if k[0] == "paper"][:1]
+    return kinds
+
+
+def _hours_requirement(ctx: Context, m: regex.Match[str], kind: str, s_hi: int) -> Requirement:
+    return Requirement(
+        evidence=ctx.evidence(m.span()),
+        kind=kind,
+        subtype=None,
+        min_count=parse_number(m.group("n")) or 0,
+        unit=m.group("unit"),
+        level=None,
+        group=_group(ctx, ctx.index.at(m.start())),
+    )
 
 
 def _requirement(
@@ -204,7 +307,7 @@ def _requirement(
         kind=kind[0],
         subtype=subtype,
         min_count=parse_number(m.group("n")) or 0,
-        unit=m.group("unit")[0],
+        unit=m.group("unit"),
         level=_level(phrase),
         group=_group(ctx, ctx.index.at(m.start())),
         min_words=_words(words) if words and kind[0] in {"book", "paper", "report"} else None,
