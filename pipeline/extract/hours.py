@@ -20,7 +20,7 @@ from pipeline.extract.context import Context
 from pipeline.extract.numbers import NUMBER, parse_number
 
 _HOURS = regex.compile(
-    rf"(?P<pre>不少于|不低于|不得少于|至少|累计|达到|满)?\s*(?P<n>{NUMBER})\s*(?P<unit>学时|课时|小时)\s*(?P<up>及以上|以上)?"
+    rf"(?P<pre>不少于|不低于|不得少于|至少|累计|达到|满)?[^\S\n]*(?P<n>{NUMBER})[^\S\n]*(?P<unit>学时|课时|小时)[^\S\n]*(?P<up>及以上|以上)?"
 )
 
 
@@ -28,6 +28,11 @@ _HOURS = regex.compile(
 def _contexts() -> tuple[tuple[str, regex.Pattern[str]], ...]:
     """(kind, sentence words) in order: the first whose words occur in the sentence decides."""
     return tuple((h["kind"], regex.compile(h["pattern"])) for h in lexicon.load("requirements")["hours"])
+
+
+def hours_kind(sentence: str) -> str | None:
+    """``course`` for continuing education, ``other`` for a teaching load, None for neither."""
+    return next((k for k, p in _contexts() if p.search(sentence)), None)
 
 
 def hour_counts(ctx: Context) -> list[tuple[regex.Match[str], str, int]]:
@@ -41,7 +46,7 @@ def hour_counts(ctx: Context) -> list[tuple[regex.Match[str], str, int]]:
             continue
         s, e = ctx.sentence_bounds(m.start(), m.end())
         sentence = ctx.text[s:e]
-        kind = next((k for k, p in _contexts() if p.search(sentence)), None)
+        kind = hours_kind(sentence)
         if kind is None:
             ctx.warn(f"hours without continuing education or teaching named at {m.start()}-{m.end()}: {sentence}")
             continue

@@ -9,21 +9,22 @@ level, and the clause headings above it the group.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 
 import regex
 
 from pipeline import lexicon
 from pipeline.extract.context import Context
-from pipeline.extract.hours import hour_counts
+from pipeline.extract.hours import hour_counts, hours_kind
 from pipeline.extract.numbers import NUMBER, parse_number, scaled
 from pipeline.types import Clause, Requirement
 
 _COUNT = regex.compile(
-    rf"(?=[\d零〇一二两三四五六七八九十百千不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*有?\s*(?P<n>{NUMBER})\s*(?P<unit>门次|项|篇|部|次|门|件|本|个(?!工作日|月|自然日|小时|人|方面))\s*(?P<up>及以上|以上|或以上|\(?含\)?以上)?"
+    rf"(?=[\d零〇一二两三四五六七八九十百千不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?[^\S\n]*有?[^\S\n]*(?P<n>{NUMBER})[^\S\n]*(?P<unit>门次|项|篇|部|次(?!性)|门|件|本|个(?!工作日|月|自然日|小时|人|方面))[^\S\n]*(?P<up>及以上|以上|或以上|\(?含\)?以上)?"
 )
 # before the number: a range (1-8项), a substitution (可替代1篇), an ordinal (第1)
-_NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提交|提供)\s*$")
+_NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提供)\s*$")
 _PHRASE_DELIM = regex.compile(r"[，,；;。：:\n]")
 _OPEN, _CLOSE = "（(", "）)"
 # a count that picks from a list or points at another clause is a selection rule, not a demand:
@@ -64,6 +65,14 @@ def _kinds() -> tuple[tuple[str, str | None, regex.Pattern[str]], ...]:
 
 
 @functools.cache
+def _units() -> tuple[frozenset[str] | None, ...]:
+    """Per kind entry, the measure words it may be counted in (None: any)."""
+    return tuple(
+        frozenset(k["units"]) if "units" in k else None for k in lexicon.load("requirements")["kind"]
+    )
+
+
+@functools.cache
 def _absorbing() -> regex.Pattern[str]:
     """Words whose count is one demand whatever else is listed with them (the 新技术 family)."""
     return regex.compile("|".join(k["pattern"] for k in lexicon.load("requirements")["kind"] if k.get("absorbs")))
@@ -78,7 +87,7 @@ def _any_kind() -> regex.Pattern[str]:
 def _kinds_present(phrase: str) -> list[int]:
     """Indexes (= priority order) of the kinds whose words occur in ``phrase``."""
     found: set[int] = set()
-    for m in _any_kind().finditer(phrase):
+    for m in _any_kind().finditer(phrase, overlapped=True):  # 技术创新中心 holds 创新中心 too
         found.add(int((m.lastgroup or "k0")[1:]))
     return sorted(found)
 
@@ -133,11 +142,15 @@ def _kind(phrase: str, unit: str, sentence: str) -> tuple[str, str | None] | Non
     about papers is a paper (其中至少1篇北大核心)."""
     if unit == "次" and (_ASSESSMENT.search(phrase) or _ASSESSMENT.search(sentence)):
         return "assessment", None
-    if unit == "门":
-        return "course", None
+    if unit in ("门", "门次"):
+        # 1门公共科目 is continuing education; 讲授课程2门次 is a teaching load
+        return hours_kind(sentence or phrase) or "course", None
     kinds = _kinds()
+    units = _units()
     for i in _kinds_present(phrase):
         kind, subtype, _ = kinds[i]
+        if units[i] is not None and unit not in units[i]:
+            continue
         if kind == "report" and unit == "篇" and "论文" in phrase:
             continue
         if unit == "次" and kind not in _COUNTED_IN_TIMES:
@@ -204,8 +217,8 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
             if m.group("up") or m.group("pre") or _VERB_BEFORE.search(text, max(s_lo, m.start() - 8), m.start()):
                 _warn_kindless(ctx, m, c_lo, c_hi)
             continue
-        lead = text[max(s_lo, m.start() - 8) : m.start()]
-        if unit == "个" and not (_any_kind().search(lead) or named_after):
+        lead = _PARENTHETICAL.sub("", text[s_lo : m.start()])[-8:]  # (及相当奖励,…下同)1项
+        if unit == "个" and not (_any_kind().search(lead) or (named_after and (m.group("up") or m.group("pre")))):
             continue  # 个 counts a thing only beside its name (新品种1个, 2个以上模型试验), never 六个方面
         if not m.group("up") and not m.group("pre") and not named_after:
             # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部),
@@ -213,7 +226,13 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
             if not (_VERB_BEFORE.search(lead) or _any_kind().search(lead) or _SUBCOUNT_BEFORE.search(lead)):
                 continue
         for kind in _split(text, m, a, b, unit, kind):
-            found.append((m.start(), _requirement(ctx, m, kind, phrase, s_hi)))
+            req = _requirement(ctx, m, kind, phrase, s_hi)
+            if req.kind == "paper" and _SUBCOUNT_BEFORE.search(lead) and found:
+                # 发表SCI论文2篇,其中至少1篇…: a part of a core total is core
+                prev = found[-1][1]
+                if prev.kind == "paper" and prev.subtype == "core" and prev.evidence == req.evidence:
+                    req = dataclasses.replace(req, subtype="core")
+            found.append((m.start(), req))
     found.extend((h.start(), _hours_requirement(ctx, h, kind, e)) for h, kind, e in hour_counts(ctx))
     return [r for _, r in sorted(found, key=lambda p: p[0])]
 
