@@ -35,8 +35,8 @@ def hours_kind(sentence: str) -> str | None:
     return next((k for k, p in _contexts() if p.search(sentence)), None)
 
 
-def hour_counts(ctx: Context) -> list[tuple[regex.Match[str], str, int]]:
-    """(match, kind, end of its sentence) for every minimum of hours a sentence demands."""
+def hour_counts(ctx: Context) -> list[tuple[regex.Match[str], str]]:
+    """(match, kind) for every minimum of hours a sentence demands."""
     out = []
     for m in _HOURS.finditer(ctx.text):
         if not (m.group("pre") or m.group("up")):
@@ -48,7 +48,9 @@ def hour_counts(ctx: Context) -> list[tuple[regex.Match[str], str, int]]:
         sentence = ctx.text[s:e]
         kind = hours_kind(sentence)
         if kind is None:
-            ctx.warn(f"hours without continuing education or teaching named at {m.start()}-{m.end()}: {sentence}")
+            ctx.warn(
+                f"hours without continuing education or teaching named at {m.start()}-{m.end()}: {sentence}"
+            )
             continue
-        out.append((m, kind, e))
+        out.append((m, kind))
     return out

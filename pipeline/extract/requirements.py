@@ -75,7 +75,9 @@ def _units() -> tuple[frozenset[str] | None, ...]:
 @functools.cache
 def _absorbing() -> regex.Pattern[str]:
     """Words whose count is one demand whatever else is listed with them (the 新技术 family)."""
-    return regex.compile("|".join(k["pattern"] for k in lexicon.load("requirements")["kind"] if k.get("absorbs")))
+    return regex.compile(
+        "|".join(k["pattern"] for k in lexicon.load("requirements")["kind"] if k.get("absorbs"))
+    )
 
 
 @functools.cache
@@ -149,7 +151,8 @@ def _kind(phrase: str, unit: str, sentence: str) -> tuple[str, str | None] | Non
     units = _units()
     for i in _kinds_present(phrase):
         kind, subtype, _ = kinds[i]
-        if units[i] is not None and unit not in units[i]:
+        allowed = units[i]
+        if allowed is not None and unit not in allowed:
             continue
         if kind == "report" and unit == "篇" and "论文" in phrase:
             continue
@@ -175,66 +178,93 @@ def _group(ctx: Context, clause: Clause | None) -> str | None:
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class _Read:
+    """One printed count as read in its sentence: the phrase [a, b) that goes with it, the stretch
+    [c_lo, c_hi) between delimiters around it, the words just before it, and its kind."""
+
+    m: regex.Match[str]
+    a: int
+    b: int
+    c_lo: int
+    c_hi: int
+    s_hi: int
+    lead: str
+    kind: tuple[str, str | None]
+
+
 def extract_requirements(ctx: Context) -> list[Requirement]:
     text = ctx.text
     found: list[tuple[int, Requirement]] = []
-    ends = ctx.sentence_ends
     counts = list(_COUNT.finditer(text))
-    for k, m in enumerate(counts):
-        i = bisect.bisect_right(ends, m.start())
-        s_lo = ends[i - 1] if i > 0 else 0
-        s_hi = ends[i] - 1 if i < len(ends) else len(text)
-        if m.end() > s_hi:
-            continue  # a count cut by a sentence end is no count
-        sentence = text[s_lo:s_hi]
-        before = text[max(s_lo, m.start() - 4) : m.start()]
-        if _NOT_COUNT_BEFORE.search(before) and not m.group("pre"):
+    for k in range(len(counts)):
+        r = _read(ctx, counts, k)
+        if r is None:
             continue
-        after = text[m.end() : m.end() + 2]
-        if after.startswith("的") and m.group("up"):
-            continue  # 学术论文3篇以上的不再… : a condition, not a demand
-        n = parse_number(m.group("n"))
-        if n is None or n <= 0 or n > 100:
-            continue
-        if _article(text, m, s_lo):
-            continue
-        prev_end = counts[k - 1].end() if k and counts[k - 1].end() <= m.start() else 0
-        next_start = counts[k + 1].start() if k + 1 < len(counts) else len(text)
-        a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi, prev_end, next_start)
-        c_lo, c_hi = _chunk(text, m.start(), m.end(), s_lo, s_hi)
-        if _SELECTION.search(text, c_lo, m.start()):
-            continue
-        phrase = text[a:b]
-        unit = m.group("unit")
-        plain = _PARENTHETICAL.sub("", phrase)  # (包括制定技术标准…) explains, it does not demand
-        kind = _kind(plain, unit, sentence)
-        named_after = kind is not None and _kind(_PARENTHETICAL.sub("", text[m.end() : b]), unit, "") is not None
-        if kind is None:
-            kind, named_after = _kind_nearby(text, m, unit, c_lo, c_hi)
-        if kind is None and unit == "项" and _UNDERTAKES.search(text, a, m.start()):
-            kind = ("project", None)  # 主持完成2项以上…: what one completes by the item is a project
-        if kind is None:
-            if m.group("up") or m.group("pre") or _VERB_BEFORE.search(text, max(s_lo, m.start() - 8), m.start()):
-                _warn_kindless(ctx, m, c_lo, c_hi)
-            continue
-        lead = _PARENTHETICAL.sub("", text[s_lo : m.start()])[-8:]  # (及相当奖励,…下同)1项
-        if unit == "个" and not (_any_kind().search(lead) or (named_after and (m.group("up") or m.group("pre")))):
-            continue  # 个 counts a thing only beside its name (新品种1个, 2个以上模型试验), never 六个方面
-        if not m.group("up") and not m.group("pre") and not named_after:
-            # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部),
-            # or before the thing it counts (设计1项…方案, 2次获得…奖项)
-            if not (_VERB_BEFORE.search(lead) or _any_kind().search(lead) or _SUBCOUNT_BEFORE.search(lead)):
-                continue
-        for kind in _split(text, m, a, b, unit, kind):
-            req = _requirement(ctx, m, kind, phrase, s_hi)
-            if req.kind == "paper" and _SUBCOUNT_BEFORE.search(lead) and found:
+        m, unit = r.m, r.m.group("unit")
+        for kind in _split(text, m, r.a, r.b, unit, r.kind):
+            req = _requirement(ctx, m, kind, text[r.a : r.b], r.s_hi, _level_of(text, m, r.a, r.b, r.c_lo))
+            if req.kind == "paper" and _SUBCOUNT_BEFORE.search(r.lead) and found:
                 # 发表SCI论文2篇,其中至少1篇…: a part of a core total is core
                 prev = found[-1][1]
                 if prev.kind == "paper" and prev.subtype == "core" and prev.evidence == req.evidence:
                     req = dataclasses.replace(req, subtype="core")
             found.append((m.start(), req))
-    found.extend((h.start(), _hours_requirement(ctx, h, kind, e)) for h, kind, e in hour_counts(ctx))
+    found.extend((h.start(), _hours_requirement(ctx, h, kind)) for h, kind in hour_counts(ctx))
     return [r for _, r in sorted(found, key=lambda p: p[0])]
+
+
+def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
+    """Count ``k`` read in its sentence, or None when it demands nothing (a range, an ordinal, a
+    selection rule, an article, a count whose achievement word is unknown: that one is warned)."""
+    text, ends, m = ctx.text, ctx.sentence_ends, counts[k]
+    i = bisect.bisect_right(ends, m.start())
+    s_lo = ends[i - 1] if i > 0 else 0
+    s_hi = ends[i] - 1 if i < len(ends) else len(text)
+    if m.end() > s_hi:
+        return None  # a count cut by a sentence end is no count
+    if _NOT_COUNT_BEFORE.search(text[max(s_lo, m.start() - 4) : m.start()]) and not m.group("pre"):
+        return None
+    if text.startswith("的", m.end()) and m.group("up"):
+        return None  # 学术论文3篇以上的不再… : a condition, not a demand
+    n = parse_number(m.group("n"))
+    if n is None or n <= 0 or n > 100 or _article(text, m, s_lo):
+        return None
+    prev_end = counts[k - 1].end() if k and counts[k - 1].end() <= m.start() else 0
+    next_start = counts[k + 1].start() if k + 1 < len(counts) else len(text)
+    a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi, prev_end, next_start)
+    c_lo, c_hi = _chunk(text, m.start(), m.end(), s_lo, s_hi)
+    if _SELECTION.search(text, c_lo, m.start()):
+        return None
+    sentence, unit = text[s_lo:s_hi], m.group("unit")
+    # the thing named before the count wins over one after it: 出版专著1部或…发表论文3篇
+    # (次 and 门 are judged by their whole sentence: 年度考核…(硕士不低于4次), 讲授课程…其中一门)
+    own = sentence if unit in ("次", "门", "门次") else ""
+    before, after = _PARENTHETICAL.sub("", text[a : m.start()]), _PARENTHETICAL.sub("", text[m.end() : b])
+    kind = _kind(before, unit, own) or _kind(_PARENTHETICAL.sub("", text[a:b]), unit, sentence)
+    named_after = kind is not None and _kind(after, unit, "") is not None
+    if kind is None:
+        kind, named_after = _kind_nearby(text, m, unit, c_lo, c_hi)
+    if kind is None and unit == "项" and _UNDERTAKES.search(text, a, m.start()):
+        kind = ("project", None)  # 主持完成2项以上…: what one completes by the item is a project
+    lead = _PARENTHETICAL.sub("", text[s_lo : m.start()])[-8:]  # (及相当奖励,…下同)1项
+    if kind is None:
+        if _threshold(m, lead):
+            ctx.warn(f"count without an achievement word at {m.start()}-{m.end()}: {text[c_lo:c_hi].strip()}")
+        return None
+    if unit == "个" and not (_any_kind().search(lead) or (named_after and _threshold(m, lead))):
+        return None  # 个 counts a thing only beside its name (新品种1个, 2个以上模型试验), never 四个一批
+    # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部), at the head
+    # of a sub-count (其中1篇), or before the thing it counts (设计1项…方案, 2次获得…奖项)
+    bare = not (m.group("up") or m.group("pre") or named_after)
+    if bare and not (_VERB_BEFORE.search(lead) or _any_kind().search(lead) or _SUBCOUNT_BEFORE.search(lead)):
+        return None
+    return _Read(m, a, b, c_lo, c_hi, s_hi, lead, kind)
+
+
+def _threshold(m: regex.Match[str], lead: str) -> bool:
+    """The count reads as a minimum: 不少于/以上 around it, or a verb of attainment right before."""
+    return bool(m.group("up") or m.group("pre") or _VERB_BEFORE.search(lead))
 
 
 def _article(text: str, m: regex.Match[str], s_lo: int) -> bool:
@@ -260,11 +290,6 @@ def _kind_nearby(
     return _kind(_PARENTHETICAL.sub("", text[c_lo : m.start()]), unit, ""), False
 
 
-def _warn_kindless(ctx: Context, m: regex.Match[str], c_lo: int, c_hi: int) -> None:
-    """A printed threshold whose achievement word is not in the vocabulary: said, not guessed."""
-    ctx.warn(f"count without an achievement word at {m.start()}-{m.end()}: {ctx.text[c_lo:c_hi].strip()}")
-
-
 def _split(
     text: str, m: regex.Match[str], a: int, b: int, unit: str, kind: tuple[str, str | None]
 ) -> list[tuple[str, str | None]]:
@@ -276,7 +301,11 @@ def _split(
         return [kind]  # 标准、规程、专业教材等1项可替代1篇论文: examples of one substitute
     listed = _LIST_BEFORE.search(before)
     distinct = (
-        list(dict.fromkeys(k for k in (_kind(p, unit, "") for p in _LIST_ITEM.split(listed.group("items"))) if k))
+        list(
+            dict.fromkeys(
+                k for k in (_kind(p, unit, "") for p in _LIST_ITEM.split(listed.group("items"))) if k
+            )
+        )
         if listed
         else []
     )
@@ -298,7 +327,7 @@ def _one_paper(kinds: list[tuple[str, str | None]], unit: str) -> list[tuple[str
     return kinds
 
 
-def _hours_requirement(ctx: Context, m: regex.Match[str], kind: str, s_hi: int) -> Requirement:
+def _hours_requirement(ctx: Context, m: regex.Match[str], kind: str) -> Requirement:
     return Requirement(
         evidence=ctx.evidence(m.span()),
         kind=kind,
@@ -310,8 +339,23 @@ def _hours_requirement(ctx: Context, m: regex.Match[str], kind: str, s_hi: int) 
     )
 
 
+def _level_of(text: str, m: regex.Match[str], a: int, b: int, c_lo: int) -> str | None:
+    """The level a count demands: the words right after it when it comes first (2项以上市(厅)级
+    科研课题), else those of its phrase; an alternative that names none (一等奖一项或二等奖两项)
+    takes the level named earlier in its stretch."""
+    tail = text[m.end() : b]
+    if _any_kind().search(tail) and (lv := _level(tail)):
+        return lv
+    return _level(text[a:b]) or _level(text[c_lo : m.start()])
+
+
 def _requirement(
-    ctx: Context, m: regex.Match[str], kind: tuple[str, str | None], phrase: str, s_hi: int
+    ctx: Context,
+    m: regex.Match[str],
+    kind: tuple[str, str | None],
+    phrase: str,
+    s_hi: int,
+    level: str | None = None,
 ) -> Requirement:
     """One entry for a count ``m`` of ``kind``, with the amounts and ranks printed after it."""
     text = ctx.text
@@ -327,7 +371,7 @@ def _requirement(
         subtype=subtype,
         min_count=parse_number(m.group("n")) or 0,
         unit=m.group("unit"),
-        level=_level(phrase),
+        level=level,
         group=_group(ctx, ctx.index.at(m.start())),
         min_words=_words(words) if words and kind[0] in {"book", "paper", "report"} else None,
         min_amount_cny=scaled(parse_number(amount.group("n")) or 0, amount.group("scale"))
