@@ -35,7 +35,9 @@ _SELECTION = regex.compile(
 _SUBCOUNT_BEFORE = regex.compile(r"(?:其中|有)\s*(?:至少|须)?\s*$")
 _WORDS = regex.compile(rf"(?P<n>{NUMBER})\s*万\s*字|(?P<n2>\d+)\s*字")
 _AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
-_RANK = regex.compile(r"(?:排名|排序|排)?前\s*(?P<n>\d{1,2})\s*(?:名|位)?")
+# 排名前5, 前3名, 前三位; a rank printed before the count in its sentence counts too (作为前2名完成人获…1次)
+_RANK = regex.compile(rf"(?:排名|排序|排位|排)\s*前?\s*(?P<n>{NUMBER})|前\s*(?P<n2>{NUMBER})\s*(?:名|位|完成人)")
+_ALTERNATIVE = regex.compile(r"[，,]\s*或者?")
 _VERB_BEFORE = regex.compile(
     r"(?:出版|发表|获得|获|完成|主持|参加|参与|编制|编写|编辑|撰写|取得|承担|设计|实施|制定|办理|提交)\s*过?\s*$"
 )
@@ -188,6 +190,7 @@ class _Read:
     b: int
     c_lo: int
     c_hi: int
+    s_lo: int
     s_hi: int
     lead: str
     kind: tuple[str, str | None]
@@ -203,7 +206,7 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
             continue
         m, unit = r.m, r.m.group("unit")
         for kind in _split(text, m, r.a, r.b, unit, r.kind):
-            req = _requirement(ctx, m, kind, text[r.a : r.b], r.s_hi, _level_of(text, m, r.a, r.b, r.c_lo))
+            req = _requirement(ctx, r, kind)
             if req.kind == "paper" and _SUBCOUNT_BEFORE.search(r.lead) and found:
                 # 发表SCI论文2篇,其中至少1篇…: a part of a core total is core
                 prev = found[-1][1]
@@ -259,7 +262,7 @@ def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
     bare = not (m.group("up") or m.group("pre") or named_after)
     if bare and not (_VERB_BEFORE.search(lead) or _any_kind().search(lead) or _SUBCOUNT_BEFORE.search(lead)):
         return None
-    return _Read(m, a, b, c_lo, c_hi, s_hi, lead, kind)
+    return _Read(m, a, b, c_lo, c_hi, s_lo, s_hi, lead, kind)
 
 
 def _threshold(m: regex.Match[str], lead: str) -> bool:
@@ -344,47 +347,68 @@ def _level_of(text: str, m: regex.Match[str], a: int, b: int, c_lo: int) -> str 
     科研课题), else those of its phrase; an alternative that names none (一等奖一项或二等奖两项)
     takes the level named earlier in its stretch."""
     tail = text[m.end() : b]
-    if _any_kind().search(tail) and (lv := _level(tail)):
+    if not _any_kind().search(text, a, m.start()) and _any_kind().search(tail) and (lv := _level(tail)):
         return lv
-    return _level(text[a:b]) or _level(text[c_lo : m.start()])
+    return _level(text[a : m.start()]) or _level(tail) or _level(text[c_lo : m.start()])
 
 
-def _requirement(
-    ctx: Context,
-    m: regex.Match[str],
-    kind: tuple[str, str | None],
-    phrase: str,
-    s_hi: int,
-    level: str | None = None,
-) -> Requirement:
-    """One entry for a count ``m`` of ``kind``, with the amounts and ranks printed after it."""
-    text = ctx.text
+def _requirement(ctx: Context, r: _Read, kind: tuple[str, str | None]) -> Requirement:
+    """One entry of ``kind`` for the count read as ``r``, with the amounts and ranks printed with it."""
+    text, m, s_hi, phrase = ctx.text, r.m, r.s_hi, ctx.text[r.a : r.b]
     subtype = kind[1]
     if kind[0] == "paper":
         subtype = "core" if _core().search(phrase) else "general"
     words = _WORDS.search(text, m.end(), s_hi)
     amount = _AMOUNT.search(text, m.end(), s_hi)
-    rank = _RANK.search(text, m.end(), min(s_hi, m.end() + 16))
+    rank = _RANK.search(text, m.end(), min(s_hi, m.end() + 16)) or _rank_before(text, r.s_lo, m.start())
     return Requirement(
         evidence=ctx.evidence(m.span()),
         kind=kind[0],
         subtype=subtype,
         min_count=parse_number(m.group("n")) or 0,
         unit=m.group("unit"),
-        level=level,
+        level=_level_of(text, m, r.a, r.b, r.c_lo),
         group=_group(ctx, ctx.index.at(m.start())),
         min_words=_words(words) if words and kind[0] in {"book", "paper", "report"} else None,
         min_amount_cny=scaled(parse_number(amount.group("n")) or 0, amount.group("scale"))
         if amount
         else None,
-        rank_max=int(rank.group("n")) if rank else None,
+        rank_max=_rank(rank),
     )
 
 
+_GOVERNMENT = ("national", "provincial", "municipal")
+
+
 def _level(phrase: str) -> str | None:
-    """The first level word of the phrase by position: 省级以上…、国家… is provincial."""
+    """The lowest government level the phrase names, since any named level qualifies (省级以上…、
+    国家… and 1项国家级、省部级 are provincial); else the first other level word by position."""
     found = [(m.start(), lv) for lv, p in _levels() for m in [p.search(phrase)] if m]
+    government = [lv for _, lv in found if lv in _GOVERNMENT]
+    if government:
+        return max(government, key=_GOVERNMENT.index)
     return min(found)[1] if found else None
+
+
+def _last(pattern: regex.Pattern[str], text: str, lo: int, hi: int) -> regex.Match[str] | None:
+    found = None
+    for found in pattern.finditer(text, lo, hi):  # noqa: B007 - the last one is wanted
+        pass
+    return found
+
+
+def _rank_before(text: str, s_lo: int, start: int) -> regex.Match[str] | None:
+    """A rank printed earlier in the same alternative (作为主要成员(前3名),完成1项…), not one of
+    an earlier alternative (…(排名前5)完成2项以上…,或主持完成2项以上…)."""
+    alt = _last(_ALTERNATIVE, text, s_lo, start)
+    return _last(_RANK, text, alt.end() if alt else s_lo, start)
+
+
+def _rank(m: regex.Match[str] | None) -> int | None:
+    if m is None:
+        return None
+    n = parse_number(m.group("n") or m.group("n2"))
+    return int(n) if n and n <= 20 else None
 
 
 def _words(m: regex.Match[str]) -> int | None:
