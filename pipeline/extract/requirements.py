@@ -36,7 +36,9 @@ _SUBCOUNT_BEFORE = regex.compile(r"(?:其中|有)\s*(?:至少|须)?\s*$")
 _WORDS = regex.compile(rf"(?P<n>{NUMBER})\s*万\s*字|(?P<n2>\d+)\s*字")
 _AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
 # 排名前5, 前3名, 前三位; a rank printed before the count in its sentence counts too (作为前2名完成人获…1次)
-_RANK = regex.compile(rf"(?:排名|排序|排位|排)\s*前?\s*(?P<n>{NUMBER})|前\s*(?P<n2>{NUMBER})\s*(?:名|位|完成人)")
+_RANK = regex.compile(
+    rf"(?:排名|排序|排位|排)\s*前?\s*(?P<n>{NUMBER})|前\s*(?P<n2>{NUMBER})\s*(?:名|位|完成人)"
+)
 _ALTERNATIVE = regex.compile(r"[，,]\s*或者?")
 _VERB_BEFORE = regex.compile(
     r"(?:出版|发表|获得|获|完成|主持|参加|参与|编制|编写|编辑|撰写|取得|承担|设计|实施|制定|办理|提交)\s*过?\s*$"
