@@ -348,10 +348,21 @@ def _level_of(text: str, m: regex.Match[str], a: int, b: int, c_lo: int) -> str 
     """The level a count demands: the words right after it when it comes first (2项以上市(厅)级
     科研课题), else those of its phrase; an alternative that names none (一等奖一项或二等奖两项)
     takes the level named earlier in its stretch."""
-    tail = text[m.end() : b]
-    if not _any_kind().search(text, a, m.start()) and _any_kind().search(tail) and (lv := _level(tail)):
+    tail = _PARENTHETICAL.sub("", text[m.end() : b])  # (…在连云港市人社网学习并打印) is no level
+    noun_first = _any_kind().search(text, a, m.start()) is not None
+    if not noun_first and _any_kind().search(tail) and (lv := _level(tail)):
         return lv
-    return _level(text[a : m.start()]) or _level(tail) or _level(text[c_lo : m.start()])
+    if lv := _level(text[a : m.start()]):
+        return lv
+    if noun_first:  # 获市级优秀设计奖1项或优秀工程奖1项以上(大、中型企业…): the level said before
+        return _nearest_level(text[c_lo : m.start()]) or _level(tail)
+    return _level(tail) or _nearest_level(text[c_lo : m.start()])
+
+
+def _nearest_level(before: str) -> str | None:
+    """The level word closest before: 获市级优秀设计奖…(大、中型企业优秀设计奖1项以上或优秀工程奖2项)."""
+    found = [(m.end(), lv) for lv, p in _levels() for m in p.finditer(before)]
+    return max(found)[1] if found else None
 
 
 def _requirement(ctx: Context, r: _Read, kind: tuple[str, str | None]) -> Requirement:
