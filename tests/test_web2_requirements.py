@@ -188,6 +188,10 @@ SERIES = [
         "（2）主持推廣農業新技術、新品種2項以上，推廣面積累計達到1萬畝以上；",
         [("project", None, 2)],
     ),  # heldout-04
+    # written for this table, in the words of teacher and performer criteria: lessons and shows as minimums
+    ("任现职以来，开设县级以上公开课、示范课2节以上。", [("other", None, 2)]),
+    ("主演大型剧目2部以上，年均演出20场以上。", [("other", None, 2), ("other", None, 20)]),
+    ("参加市级以上专业技术培训1次以上。", [("course", None, 1)]),
     (  # seed 000: a list of platforms, one of them a 技术创新中心
         "6. 主持创建的创新中心（平台）获批国家级（省级）企业技术中心、国家级（省级）重点实验室、国家级技术创新中心等1项以上。",
         [("platform", None, 1)],
@@ -238,6 +242,7 @@ NOT_REQUIREMENTS = [
     ("《专业技术人员简介表》20份（规格A3）；公示期不少于 5 个工作日。", []),  # seed 000
     ("训练一年以上的运动员,多人达到省级优秀水平。", []),  # web2-032
     ("各县（市、区）工信局要在规定期内统一一次性向评审委员会报送。", []),  # seed 000
+    ("辽宁省正高级会计师评审业绩成果和论文著作课题要求条件 二节 正高级会计师具体条件", []),  # web2-046
 ]
 
 TABLES = {

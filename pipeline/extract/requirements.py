@@ -1,9 +1,15 @@
 """Counted thresholds: 发明专利1项以上, 论文3篇以上, 考核合格不低于5次.
 
 Only printed counts make an entry. Each count is read with the phrase around
-it (bounded by ，；。 and 或): the achievement words of the phrase decide the
-kind (``lexicon/requirements.toml``, first listed wins), the level words the
-level, and the clause headings above it the group.
+it (from the previous count or delimiter to the next; a delimiter inside
+brackets does not end it): the achievement words of the phrase decide the
+kind (``lexicon/requirements.toml``, first listed wins, the words before the
+count before those after it), the level words the level, and the clause
+headings above it the group. A count whose phrase names no kind borrows the
+kind its stretch names (设计1项国家级、省部级或者2项地市级…统计调查方案);
+one whose stretch names none either is a warning with its span, never a
+guess. Selection rules (达到下列条件1项), ranges, ordinals and the article 一
+(一门外语) are no counts. Hours (不少于90学时) are read in ``hours``.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from pipeline.extract.numbers import NUMBER, parse_number, scaled
 from pipeline.types import Clause, Requirement
 
 _COUNT = regex.compile(
-    rf"(?=[\d零〇一二两三四五六七八九十百千不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?[^\S\n]*有?[^\S\n]*(?P<n>{NUMBER})[^\S\n]*(?P<unit>门次|项|篇|部|次(?!性)|门|件|本|个(?!工作日|月|自然日|小时|人|方面))[^\S\n]*(?P<up>及以上|以上|或以上|\(?含\)?以上)?"
+    rf"(?=[\d零〇一二两三四五六七八九十百千不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?[^\S\n]*有?[^\S\n]*(?P<n>{NUMBER})[^\S\n]*(?P<unit>门次|项|篇|部|次(?!性)|门|件|本|节|场(?!所|地)|个(?!工作日|月|自然日|小时|人|方面))[^\S\n]*(?P<up>及以上|以上|或以上|\(?含\)?以上)?"
 )
 # before the number: a range (1-8项), a substitution (可替代1篇), an ordinal (第1)
 _NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提供)\s*$")
@@ -32,6 +38,7 @@ _OPEN, _CLOSE = "（(", "）)"
 _SELECTION = regex.compile(
     r"下列|以下|如下|上述条件|第\s*[（(]?\s*[一二三四五六七八九十\d]+\s*[)）]?\s*[款条章]|本条"
 )
+_MINIMUM_ONLY = ("节", "场")  # measure words that count achievements only as a minimum
 _SUBCOUNT_BEFORE = regex.compile(r"(?:其中|有)\s*(?:至少|须)?\s*$")
 _WORDS = regex.compile(rf"(?P<n>{NUMBER})\s*万\s*字|(?P<n2>\d+)\s*字")
 _AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
@@ -235,6 +242,8 @@ def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
     n = parse_number(m.group("n"))
     if n is None or n <= 0 or n > 100 or _article(text, m, s_lo):
         return None
+    if m.group("unit") in _MINIMUM_ONLY and not (m.group("up") or m.group("pre")):
+        return None  # 公开课2节以上, 演出20场以上 count; (第)二节 and 一场 name a section or an event
     prev_end = counts[k - 1].end() if k and counts[k - 1].end() <= m.start() else 0
     next_start = counts[k + 1].start() if k + 1 < len(counts) else len(text)
     a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi, prev_end, next_start)
