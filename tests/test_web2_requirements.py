@@ -236,6 +236,7 @@ AWARDS = [
 # 6. not requirements: selection rules, copies, days, people, points, ages
 NOT_REQUIREMENTS = [
     ("(一)达到下列条件标准1项:", []),  # web2-038
+    ("专业技术人才业绩突出指取得“业绩成果条件”1-8 项中的一项及以上成果。", []),  # seed 000
     ("应具备本条件一、二、三项中的各1项条件。", []),  # web2-022
     ("取得高级工艺美术师职称后,具备下列条件中的3项(第1项必备):", []),  # web2-030
     ("业绩、资历加分20分以上", []),  # web2-052

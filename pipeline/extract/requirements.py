@@ -34,9 +34,10 @@ _NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折
 _PHRASE_DELIM = regex.compile(r"[，,；;。：:\n]")
 _OPEN, _CLOSE = "（(", "）)"
 # a count that picks from a list or points at another clause is a selection rule, not a demand:
-# 达到下列条件标准1项, 取得本条第(二)款业绩1项, 应具备下列成果中的2项
+# 达到下列条件标准1项, 取得本条第(二)款业绩1项, 应具备下列成果中的2项, 1-8项中的一项
 _SELECTION = regex.compile(
     r"下列|以下|如下|上述条件|第\s*[（(]?\s*[一二三四五六七八九十\d]+\s*[)）]?\s*[款条章]|本条"
+    r"|\d+\s*[-—~～至到]\s*\d+\s*项中"  # 取得“业绩成果条件”1-8项中的一项: one of the items 1-8
 )
 _MINIMUM_ONLY = ("节", "场")  # measure words that count achievements only as a minimum
 _SUBCOUNT_BEFORE = regex.compile(r"(?:其中|有)\s*(?:至少|须)?\s*$")
