@@ -359,14 +359,14 @@ def test_web2_requirements_against_gold() -> None:
     from pipeline.extract.requirements import extract_requirements
     from pipeline.load import load
     from pipeline.normalize import normalize
-    from pipeline.segment import ClauseIndex, segment
+    from pipeline.segment import segment
 
     tp = predicted = wanted = 0
     for g in sorted((GOLD / "web2").glob("*.json")):
         gold = load_json(g)
         norm = normalize(load(WEB2 / gold["source_file"]).raw_text)
         clauses = segment(norm)
-        ctx = Context(norm.text, clauses, ClauseIndex(clauses))
+        ctx = Context.of(norm.text, clauses)
         got = Counter((r.kind, r.subtype, r.min_count) for r in extract_requirements(ctx))
         want = Counter(
             (r["kind"], r.get("subtype"), r["min_count"]) for r in gold["facts"]["requirements"] or []

@@ -16,22 +16,21 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import functools
 
 import regex
 
-from pipeline import lexicon
+from pipeline.extract.achievements import Kind, absorbing, any_kind, core_paper, kind_of, level, nearest_level
 from pipeline.extract.context import Context
-from pipeline.extract.hours import hour_counts, hours_kind
+from pipeline.extract.hours import hour_counts
 from pipeline.extract.numbers import NUMBER, parse_number, scaled
+from pipeline.patterns import CN_DIGITS, CN_UNITS, PHRASE_DELIM
 from pipeline.types import Clause, Requirement
 
 _COUNT = regex.compile(
-    rf"(?=[\d零〇一二两三四五六七八九十百千不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?[^\S\n]*有?[^\S\n]*(?P<n>{NUMBER})[^\S\n]*(?P<unit>门次|项|篇|部|次(?!性)|门|件|本|节|场(?!所|地)|个(?!工作日|月|自然日|小时|人|方面))[^\S\n]*(?P<up>及以上|以上|或以上|\(?含\)?以上)?"
+    rf"(?=[\d{CN_DIGITS}{CN_UNITS}不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?[^\S\n]*有?[^\S\n]*(?P<n>{NUMBER})[^\S\n]*(?P<unit>门次|项|篇|部|次(?!性)|门|件|本|节|场(?!所|地)|个(?!工作日|月|自然日|小时|人|方面))[^\S\n]*(?P<up>及以上|以上|或以上|\(?含\)?以上)?"
 )
 # before the number: a range (1-8项), a substitution (可替代1篇), an ordinal (第1)
 _NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提供)\s*$")
-_PHRASE_DELIM = regex.compile(r"[，,；;。：:\n]")
 _OPEN, _CLOSE = "（(", "）)"
 # a count that picks from a list or points at another clause is a selection rule, not a demand:
 # 达到下列条件标准1项, 取得本条第(二)款业绩1项, 应具备下列成果中的2项, 1-8项中的一项
@@ -59,61 +58,19 @@ _LIST_BEFORE = regex.compile(
 )
 _LIST_ITEM = regex.compile(r"、|或者|或")
 _SUBSTITUTES = regex.compile(r"\s*(?:可|能)?(?:替代|代替|视同|折算|抵)")
-_ASSESSMENT = regex.compile(r"考核|优秀|合格")
-# what can be counted in 次 besides assessments (公开课3次, 讲座2次)
-_COUNTED_IN_TIMES = {"other", "award", "course", "honor", "project"}
-
 _PARENTHETICAL = regex.compile(r"[（(][^（()）]*[)）]")
 _UNDERTAKES = regex.compile(r"(?:主持|承担)(?:完成)?\s*$|主持完成")
 _GROUP_EXCEPTIONAL = regex.compile(r"破格")
-
-
-@functools.cache
-def _kinds() -> tuple[tuple[str, str | None, regex.Pattern[str]], ...]:
-    return tuple(
-        (k["kind"], k.get("subtype"), regex.compile(k["pattern"]))
-        for k in lexicon.load("requirements")["kind"]
-    )
-
-
-@functools.cache
-def _units() -> tuple[frozenset[str] | None, ...]:
-    """Per kind entry, the measure words it may be counted in (None: any)."""
-    return tuple(
-        frozenset(k["units"]) if "units" in k else None for k in lexicon.load("requirements")["kind"]
-    )
-
-
-@functools.cache
-def _absorbing() -> regex.Pattern[str]:
-    """Words whose count is one demand whatever else is listed with them (the 新技术 family)."""
-    return regex.compile(
-        "|".join(k["pattern"] for k in lexicon.load("requirements")["kind"] if k.get("absorbs"))
-    )
-
-
-@functools.cache
-def _any_kind() -> regex.Pattern[str]:
-    """Every kind pattern in one alternation, each in its own group: one scan finds them all."""
-    return regex.compile("|".join(f"(?P<k{i}>{p.pattern})" for i, (_, _, p) in enumerate(_kinds())))
-
-
-def _kinds_present(phrase: str) -> list[int]:
-    """Indexes (= priority order) of the kinds whose words occur in ``phrase``."""
-    found: set[int] = set()
-    for m in _any_kind().finditer(phrase, overlapped=True):  # 技术创新中心 holds 创新中心 too
-        found.add(int((m.lastgroup or "k0")[1:]))
-    return sorted(found)
-
-
-@functools.cache
-def _levels() -> tuple[tuple[str, regex.Pattern[str]], ...]:
-    return tuple((lv["level"], regex.compile(lv["pattern"])) for lv in lexicon.load("requirements")["level"])
-
-
-@functools.cache
-def _core() -> regex.Pattern[str]:
-    return regex.compile(lexicon.load("requirements")["paper"]["core"])
+# a clause heading and the start of its text say whether its counts are the 破格 route's
+_GROUP_HEAD = 120
+# how far before a count a range, substitution or ordinal word may stand (1-8项, 可替代1篇, 第1)
+_NOT_COUNT_WINDOW = 4
+# how far before a count its achievement word or verb stands (奖1项, 出版1部, 新品种1个)
+_LEAD_WINDOW = 8
+# a count above this is no threshold
+_MAX_COUNT = 100
+# how far after a count its rank (排名前5) may stand
+_RANK_WINDOW = 16
 
 
 def _phrase(
@@ -134,7 +91,7 @@ def _chunk(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]
             depth += 1
         elif ch in _OPEN:
             depth = max(depth - 1, 0)
-        elif depth == 0 and _PHRASE_DELIM.match(ch):
+        elif depth == 0 and PHRASE_DELIM.match(ch):
             break
         a -= 1
     b, depth = end, 0
@@ -144,36 +101,10 @@ def _chunk(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]
             depth += 1
         elif ch in _CLOSE:
             depth = max(depth - 1, 0)
-        elif depth == 0 and _PHRASE_DELIM.match(ch):
+        elif depth == 0 and PHRASE_DELIM.match(ch):
             break
         b += 1
     return a, b
-
-
-def _kind(phrase: str, unit: str, sentence: str) -> tuple[str, str | None] | None:
-    """The kind of a count: its phrase's achievement words, first listed wins. A count of 次 is an
-    assessment unless the phrase names something else (公开课3次); a count of 篇 in a sentence
-    about papers is a paper (其中至少1篇北大核心)."""
-    if unit == "次" and (_ASSESSMENT.search(phrase) or _ASSESSMENT.search(sentence)):
-        return "assessment", None
-    if unit in ("门", "门次"):
-        # 1门公共科目 is continuing education; 讲授课程2门次 is a teaching load
-        return hours_kind(sentence or phrase) or "course", None
-    kinds = _kinds()
-    units = _units()
-    for i in _kinds_present(phrase):
-        kind, subtype, _ = kinds[i]
-        allowed = units[i]
-        if allowed is not None and unit not in allowed:
-            continue
-        if kind == "report" and unit == "篇" and "论文" in phrase:
-            continue
-        if unit == "次" and kind not in _COUNTED_IN_TIMES:
-            continue
-        return kind, subtype
-    if unit == "篇" and sentence and "论文" in sentence:
-        return "paper", None
-    return None
 
 
 def _group(ctx: Context, clause: Clause | None) -> str | None:
@@ -181,7 +112,7 @@ def _group(ctx: Context, clause: Clause | None) -> str | None:
         return None
     chain = ctx.index.ancestors(clause)
     for c in chain:
-        own = (c.heading or "") + c.text[:120]
+        own = (c.heading or "") + c.text[:_GROUP_HEAD]
         if _GROUP_EXCEPTIONAL.search(own):
             return "破格"
     for c in chain:
@@ -203,7 +134,7 @@ class _Read:
     s_lo: int
     s_hi: int
     lead: str
-    kind: tuple[str, str | None]
+    kind: Kind
 
 
 def extract_requirements(ctx: Context) -> list[Requirement]:
@@ -215,7 +146,7 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
         if r is None:
             continue
         m, unit = r.m, r.m.group("unit")
-        for kind in _split(text, m, r.a, r.b, unit, r.kind):
+        for kind in _listed_kinds(text, m, r.a, r.b, unit, r.kind):
             req = _requirement(ctx, r, kind)
             if req.kind == "paper" and _SUBCOUNT_BEFORE.search(r.lead) and found:
                 # 发表SCI论文2篇,其中至少1篇…: a part of a core total is core
@@ -234,14 +165,13 @@ def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
     i = bisect.bisect_right(ends, m.start())
     s_lo = ends[i - 1] if i > 0 else 0
     s_hi = ends[i] - 1 if i < len(ends) else len(text)
-    if m.end() > s_hi:
-        return None  # a count cut by a sentence end is no count
-    if _NOT_COUNT_BEFORE.search(text[max(s_lo, m.start() - 4) : m.start()]) and not m.group("pre"):
-        return None
-    if text.startswith("的", m.end()) and m.group("up"):
-        return None  # 学术论文3篇以上的不再… : a condition, not a demand
-    n = parse_number(m.group("n"))
-    if n is None or n <= 0 or n > 100 or _article(text, m, s_lo):
+    if (
+        _cut_by_sentence_end(m, s_hi)
+        or _after_non_count_word(text, m, s_lo)
+        or _is_condition(text, m)
+        or _implausible(m)
+        or _article(text, m, s_lo)
+    ):
         return None
     if m.group("unit") in _MINIMUM_ONLY and not (m.group("up") or m.group("pre")):
         return None  # 公开课2节以上, 演出20场以上 count; (第)二节 and 一场 name a section or an event
@@ -256,25 +186,46 @@ def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
     # (次 and 门 are judged by their whole sentence: 年度考核…(硕士不低于4次), 讲授课程…其中一门)
     own = sentence if unit in ("次", "门", "门次") else ""
     before, after = _PARENTHETICAL.sub("", text[a : m.start()]), _PARENTHETICAL.sub("", text[m.end() : b])
-    kind = _kind(before, unit, own) or _kind(_PARENTHETICAL.sub("", text[a:b]), unit, sentence)
-    named_after = kind is not None and _kind(after, unit, "") is not None
+    kind = kind_of(before, unit, own) or kind_of(_PARENTHETICAL.sub("", text[a:b]), unit, sentence)
+    named_after = kind is not None and kind_of(after, unit, "") is not None
     if kind is None:
         kind, named_after = _kind_nearby(text, m, unit, c_lo, c_hi)
     if kind is None and unit == "项" and _UNDERTAKES.search(text, a, m.start()):
         kind = ("project", None)  # 主持完成2项以上…: what one completes by the item is a project
-    lead = _PARENTHETICAL.sub("", text[s_lo : m.start()])[-8:]  # (及相当奖励,…下同)1项
+    lead = _PARENTHETICAL.sub("", text[s_lo : m.start()])[-_LEAD_WINDOW:]  # (及相当奖励,…下同)1项
     if kind is None:
         if _threshold(m, lead):
             ctx.warn(f"count without an achievement word at {m.start()}-{m.end()}: {text[c_lo:c_hi].strip()}")
         return None
-    if unit == "个" and not (_any_kind().search(lead) or (named_after and _threshold(m, lead))):
+    if unit == "个" and not (any_kind().search(lead) or (named_after and _threshold(m, lead))):
         return None  # 个 counts a thing only beside its name (新品种1个, 2个以上模型试验), never 四个一批
     # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部), at the head
     # of a sub-count (其中1篇), or before the thing it counts (设计1项…方案, 2次获得…奖项)
     bare = not (m.group("up") or m.group("pre") or named_after)
-    if bare and not (_VERB_BEFORE.search(lead) or _any_kind().search(lead) or _SUBCOUNT_BEFORE.search(lead)):
+    if bare and not (_VERB_BEFORE.search(lead) or any_kind().search(lead) or _SUBCOUNT_BEFORE.search(lead)):
         return None
     return _Read(m, a, b, c_lo, c_hi, s_lo, s_hi, lead, kind)
+
+
+def _cut_by_sentence_end(m: regex.Match[str], s_hi: int) -> bool:
+    """A count that runs past its sentence's end is no count."""
+    return m.end() > s_hi
+
+
+def _after_non_count_word(text: str, m: regex.Match[str], s_lo: int) -> bool:
+    """A range (1-8项), a substitution (可替代1篇) or an ordinal (第1), unless a 不少于 leads it."""
+    before = text[max(s_lo, m.start() - _NOT_COUNT_WINDOW) : m.start()]
+    return bool(_NOT_COUNT_BEFORE.search(before)) and not m.group("pre")
+
+
+def _is_condition(text: str, m: regex.Match[str]) -> bool:
+    """学术论文3篇以上的不再…: a count that qualifies a person, not a demand."""
+    return text.startswith("的", m.end()) and bool(m.group("up"))
+
+
+def _implausible(m: regex.Match[str]) -> bool:
+    n = parse_number(m.group("n"))
+    return n is None or n <= 0 or n > _MAX_COUNT
 
 
 def _threshold(m: regex.Match[str], lead: str) -> bool:
@@ -290,35 +241,31 @@ def _article(text: str, m: regex.Match[str], s_lo: int) -> bool:
     lead = text[max(s_lo, m.start() - 10) : m.start()].rstrip()
     if _SUBCOUNT_BEFORE.search(lead):
         return False
-    return not any(km.end() == len(lead) for km in _any_kind().finditer(lead))
+    return not any(km.end() == len(lead) for km in any_kind().finditer(lead))
 
 
-def _kind_nearby(
-    text: str, m: regex.Match[str], unit: str, c_lo: int, c_hi: int
-) -> tuple[tuple[str, str | None] | None, bool]:
+def _kind_nearby(text: str, m: regex.Match[str], unit: str, c_lo: int, c_hi: int) -> tuple[Kind | None, bool]:
     """The kind of a count whose own phrase names none, from the rest of its stretch: first the
     words after it (1项国家级、省部级或者2项地市级…统计调查方案), then those before it
     (省级以上…规划二项(或市级四项)). The flag says the kind was named after the count."""
-    after = _kind(_PARENTHETICAL.sub("", text[m.end() : c_hi]), unit, "")
+    after = kind_of(_PARENTHETICAL.sub("", text[m.end() : c_hi]), unit, "")
     if after:
         return after, True
-    return _kind(_PARENTHETICAL.sub("", text[c_lo : m.start()]), unit, ""), False
+    return kind_of(_PARENTHETICAL.sub("", text[c_lo : m.start()]), unit, ""), False
 
 
-def _split(
-    text: str, m: regex.Match[str], a: int, b: int, unit: str, kind: tuple[str, str | None]
-) -> list[tuple[str, str | None]]:
+def _listed_kinds(text: str, m: regex.Match[str], a: int, b: int, unit: str, kind: Kind) -> list[Kind]:
     """The kinds one count demands: one per distinct kind listed right before it
     (实用新型、软件著作权合计3项; 研究报告、…规划、…标准2项以上) or right after it
     (2项以上新型实用专利、外观设计专利或软件著作权); else the phrase's one kind."""
     before = _PARENTHETICAL.sub("", text[a : m.start()] + (m.group("pre") or ""))
-    if _SUBSTITUTES.match(text, m.end()) or _absorbing().search(before):
+    if _SUBSTITUTES.match(text, m.end()) or absorbing().search(before):
         return [kind]  # 标准、规程、专业教材等1项可替代1篇论文: examples of one substitute
     listed = _LIST_BEFORE.search(before)
     distinct = (
         list(
             dict.fromkeys(
-                k for k in (_kind(p, unit, "") for p in _LIST_ITEM.split(listed.group("items"))) if k
+                k for k in (kind_of(p, unit, "") for p in _LIST_ITEM.split(listed.group("items"))) if k
             )
         )
         if listed
@@ -326,16 +273,16 @@ def _split(
     )
     if len(distinct) >= 2:
         return _one_paper(distinct, unit)
-    if _kind(text[a : m.start()], unit, ""):
+    if kind_of(text[a : m.start()], unit, ""):
         return [kind]
     tail = _PARENTHETICAL.sub("", text[m.end() : b])
     if "的" in tail:
         return [kind]  # 1项以上科研课题和科研项目方案、报告的评审工作: the list qualifies one head noun
-    listed_after = [_kind(part, unit, "") for part in _LIST_SEP.split(tail)]
+    listed_after = [kind_of(part, unit, "") for part in _LIST_SEP.split(tail)]
     return _one_paper(list(dict.fromkeys(k for k in listed_after if k)) or [kind], unit)
 
 
-def _one_paper(kinds: list[tuple[str, str | None]], unit: str) -> list[tuple[str, str | None]]:
+def _one_paper(kinds: list[Kind], unit: str) -> list[Kind]:
     """Pieces counted in 篇 with papers among them are one total of papers (三篇…论文或专著)."""
     if unit == "篇" and any(k[0] == "paper" for k in kinds):
         return [k for k in kinds if k[0] == "paper"][:1]
@@ -359,31 +306,27 @@ def _level_of(text: str, m: regex.Match[str], a: int, b: int, c_lo: int) -> str 
     科研课题), else those of its phrase; an alternative that names none (一等奖一项或二等奖两项)
     takes the level named earlier in its stretch."""
     tail = _PARENTHETICAL.sub("", text[m.end() : b])  # (…在连云港市人社网学习并打印) is no level
-    noun_first = _any_kind().search(text, a, m.start()) is not None
-    if not noun_first and _any_kind().search(tail) and (lv := _level(tail)):
+    noun_first = any_kind().search(text, a, m.start()) is not None
+    if not noun_first and any_kind().search(tail) and (lv := level(tail)):
         return lv
-    if lv := _level(text[a : m.start()]):
+    if lv := level(text[a : m.start()]):
         return lv
     if noun_first:  # 获市级优秀设计奖1项或优秀工程奖1项以上(大、中型企业…): the level said before
-        return _nearest_level(text[c_lo : m.start()]) or _level(tail)
-    return _level(tail) or _nearest_level(text[c_lo : m.start()])
+        return nearest_level(text[c_lo : m.start()]) or level(tail)
+    return level(tail) or nearest_level(text[c_lo : m.start()])
 
 
-def _nearest_level(before: str) -> str | None:
-    """The level word closest before: 获市级优秀设计奖…(大、中型企业优秀设计奖1项以上或优秀工程奖2项)."""
-    found = [(m.end(), lv) for lv, p in _levels() for m in p.finditer(before)]
-    return max(found)[1] if found else None
-
-
-def _requirement(ctx: Context, r: _Read, kind: tuple[str, str | None]) -> Requirement:
+def _requirement(ctx: Context, r: _Read, kind: Kind) -> Requirement:
     """One entry of ``kind`` for the count read as ``r``, with the amounts and ranks printed with it."""
     text, m, s_hi, phrase = ctx.text, r.m, r.s_hi, ctx.text[r.a : r.b]
     subtype = kind[1]
     if kind[0] == "paper":
-        subtype = "core" if _core().search(phrase) else "general"
+        subtype = "core" if core_paper().search(phrase) else "general"
     words = _WORDS.search(text, m.end(), s_hi)
     amount = _AMOUNT.search(text, m.end(), s_hi)
-    rank = _RANK.search(text, m.end(), min(s_hi, m.end() + 16)) or _rank_before(text, r.s_lo, m.start())
+    rank = _RANK.search(text, m.end(), min(s_hi, m.end() + _RANK_WINDOW)) or _rank_before(
+        text, r.s_lo, m.start()
+    )
     return Requirement(
         evidence=ctx.evidence(m.span()),
         kind=kind[0],
@@ -398,19 +341,6 @@ def _requirement(ctx: Context, r: _Read, kind: tuple[str, str | None]) -> Requir
         else None,
         rank_max=_rank(rank),
     )
-
-
-_GOVERNMENT = ("national", "provincial", "municipal")
-
-
-def _level(phrase: str) -> str | None:
-    """The lowest government level the phrase names, since any named level qualifies (省级以上…、
-    国家… and 1项国家级、省部级 are provincial); else the first other level word by position."""
-    found = [(m.start(), lv) for lv, p in _levels() for m in [p.search(phrase)] if m]
-    government = [lv for _, lv in found if lv in _GOVERNMENT]
-    if government:
-        return max(government, key=_GOVERNMENT.index)
-    return min(found)[1] if found else None
 
 
 def _last(pattern: regex.Pattern[str], text: str, lo: int, hi: int) -> regex.Match[str] | None:
