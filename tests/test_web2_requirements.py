@@ -188,6 +188,14 @@ SERIES = [
         "（2）主持推廣農業新技術、新品種2項以上，推廣面積累計達到1萬畝以上；",
         [("project", None, 2)],
     ),  # heldout-04
+    (  # web2-060 (农业): crops counted in 种; 1种主要作物2项以上 scopes the 2项, which is the demand
+        "4、主持或作为主要完成人参加育成当地1种作物优良品种,或2个以上优质、高产新品种的引进和推广应用。",
+        [("project", None, 1), ("project", None, 2)],
+    ),
+    (
+        "5、主持或作为主要完成人参加当地2种主要作物或1种主要作物2项以上的优质高效配套栽培技术的试验、示范与推广;或参加当地1种主要作物规范化、模式化、集约化配套栽培技术的试验、示范与推广。",
+        [("project", None, 2), ("project", None, 2), ("project", None, 1)],
+    ),
     # written for this table, in the words of teacher and performer criteria: lessons and shows as minimums
     ("任现职以来，开设县级以上公开课、示范课2节以上。", [("other", None, 2)]),
     ("主演大型剧目2部以上，年均演出20场以上。", [("other", None, 2), ("other", None, 20)]),
@@ -240,6 +248,11 @@ NOT_REQUIREMENTS = [
     ("应具备本条件一、二、三项中的各1项条件。", []),  # web2-022
     ("取得高级工艺美术师职称后,具备下列条件中的3项(第1项必备):", []),  # web2-030
     ("业绩、资历加分20分以上", []),  # web2-052
+    ("评审采取两种方式进行，即面试答辩和专家评议。", []),  # 种 counts crops, not ways
+    (
+        "2. 除1规定以外发表的其它学术论文3篇以上的,不再提交专业技术报告。",
+        [],
+    ),  # after seed 000 (3篇以上的不再提交): a condition
     ("《专业技术人员简介表》20份（规格A3）；公示期不少于 5 个工作日。", []),  # seed 000
     ("训练一年以上的运动员,多人达到省级优秀水平。", []),  # web2-032
     ("各县（市、区）工信局要在规定期内统一一次性向评审委员会报送。", []),  # seed 000
@@ -289,18 +302,6 @@ def test_class(name: str, i: int, text: str, want: list) -> None:
             marks=pytest.mark.xfail(
                 reason="web2-032: people counted in 名 are never requirements (两名专家)"
             ),
-        ),
-        pytest.param(
-            "4、主持或作为主要完成人参加育成当地1种作物优良品种。",
-            [("project", None, 1)],
-            marks=pytest.mark.xfail(
-                reason="web2-060: crops counted in 种; heldout-04 codes bred varieties other"
-            ),
-        ),
-        pytest.param(
-            "5、主持参加当地2种主要作物或1种主要作物2项以上的优质高效配套栽培技术的试验、示范与推广。",
-            [("project", None, 2), ("project", None, 2)],
-            marks=pytest.mark.xfail(reason="web2-060: 种 is not a measure word of achievements"),
         ),
     ],
 )
@@ -376,4 +377,4 @@ def test_web2_requirements_against_gold() -> None:
         wanted += sum(want.values())
     precision, recall = tp / predicted, tp / wanted
     assert precision >= 0.99, precision
-    assert recall >= 0.94, recall
+    assert recall >= 0.97, recall

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 
 import regex
 
+from pipeline import lexicon
 from pipeline.extract.achievements import Kind, absorbing, any_kind, core_paper, kind_of, level, nearest_level
 from pipeline.extract.context import Context
 from pipeline.extract.hours import hour_counts
@@ -26,9 +28,18 @@ from pipeline.extract.numbers import NUMBER, parse_number, scaled
 from pipeline.patterns import CN_DIGITS, CN_UNITS, PHRASE_DELIM
 from pipeline.types import Clause, Requirement
 
-_COUNT = regex.compile(
-    rf"(?=[\d{CN_DIGITS}{CN_UNITS}不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?[^\S\n]*有?[^\S\n]*(?P<n>{NUMBER})[^\S\n]*(?P<unit>门次|项|篇|部|次(?!性)|门|件|本|节|场(?!所|地)|个(?!工作日|月|自然日|小时|人|方面))[^\S\n]*(?P<up>及以上|以上|或以上|\(?含\)?以上)?"
-)
+
+@functools.cache
+def _count() -> regex.Pattern[str]:
+    """A printed count: 不少于2项, 3篇以上, 二项, 1种作物 (种 only before a thing 种 counts)."""
+    species = "|".join(lexicon.load("requirements")["species"]["things"])
+    return regex.compile(
+        rf"(?=[\d{CN_DIGITS}{CN_UNITS}不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?[^\S\n]*有?[^\S\n]*"
+        rf"(?P<n>{NUMBER})[^\S\n]*(?P<unit>门次|项|篇|部|次(?!性)|门|件|本|节|场(?!所|地)|种(?=(?:主要)?(?:{species}))"
+        rf"|个(?!工作日|月|自然日|小时|人|方面))[^\S\n]*(?P<up>及以上|以上|或以上|\(?含\)?以上)?"
+    )
+
+
 # before the number: a range (1-8项), a substitution (可替代1篇), an ordinal (第1)
 _NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提供)\s*$")
 _OPEN, _CLOSE = "（(", "）)"
@@ -38,6 +49,8 @@ _SELECTION = regex.compile(
     r"下列|以下|如下|上述条件|第\s*[（(]?\s*[一二三四五六七八九十\d]+\s*[)）]?\s*[款条章]|本条"
     r"|\d+\s*[-—~～至到]\s*\d+\s*项中"  # 取得“业绩成果条件”1-8项中的一项: one of the items 1-8
 )
+# what follows a count that is a condition on the person: 3篇以上的不再提交…, 2项以上的,可…
+_CONDITION_AFTER = regex.compile(r"的\s*(?:[，,；;。]|不|可|须|应|即|免|视为|按)|的$")
 _MINIMUM_ONLY = ("节", "场")  # measure words that count achievements only as a minimum
 _SUBCOUNT_BEFORE = regex.compile(r"(?:其中|有)\s*(?:至少|须)?\s*$")
 _WORDS = regex.compile(rf"(?P<n>{NUMBER})\s*万\s*字|(?P<n2>\d+)\s*字")
@@ -140,7 +153,7 @@ class _Read:
 def extract_requirements(ctx: Context) -> list[Requirement]:
     text = ctx.text
     found: list[tuple[int, Requirement]] = []
-    counts = list(_COUNT.finditer(text))
+    counts = list(_count().finditer(text))
     for k in range(len(counts)):
         r = _read(ctx, counts, k)
         if r is None:
@@ -179,7 +192,7 @@ def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
     next_start = counts[k + 1].start() if k + 1 < len(counts) else len(text)
     a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi, prev_end, next_start)
     c_lo, c_hi = _chunk(text, m.start(), m.end(), s_lo, s_hi)
-    if _SELECTION.search(text, c_lo, m.start()):
+    if _SELECTION.search(text, c_lo, m.start()) or _scope(text, m, next_start, c_hi):
         return None
     sentence, unit = text[s_lo:s_hi], m.group("unit")
     # the thing named before the count wins over one after it: 出版专著1部或…发表论文3篇
@@ -207,6 +220,11 @@ def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
     return _Read(m, a, b, c_lo, c_hi, s_lo, s_hi, lead, kind)
 
 
+def _scope(text: str, m: regex.Match[str], next_start: int, c_hi: int) -> bool:
+    """1种主要作物2项以上…: a count of crops followed by the count it scopes is no demand of its own."""
+    return m.group("unit") == "种" and next_start < c_hi and "或" not in text[m.end() : next_start]
+
+
 def _cut_by_sentence_end(m: regex.Match[str], s_hi: int) -> bool:
     """A count that runs past its sentence's end is no count."""
     return m.end() > s_hi
@@ -219,8 +237,9 @@ def _after_non_count_word(text: str, m: regex.Match[str], s_lo: int) -> bool:
 
 
 def _is_condition(text: str, m: regex.Match[str]) -> bool:
-    """学术论文3篇以上的不再…: a count that qualifies a person, not a demand."""
-    return text.startswith("的", m.end()) and bool(m.group("up"))
+    """学术论文3篇以上的不再…: a count that qualifies a person, not a demand (but 2项以上的优质高效
+    配套栽培技术 is one: there 的 leads on to the thing counted)."""
+    return bool(m.group("up")) and _CONDITION_AFTER.match(text, m.end()) is not None
 
 
 def _implausible(m: regex.Match[str]) -> bool:
