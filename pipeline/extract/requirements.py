@@ -49,6 +49,11 @@ _SELECTION = regex.compile(
     r"下列|以下|如下|上述条件|第\s*[（(]?\s*[一二三四五六七八九十\d]+\s*[)）]?\s*[款条章]|本条"
     r"|\d+\s*[-—~～至到]\s*\d+\s*项中"  # 取得“业绩成果条件”1-8项中的一项: one of the items 1-8
 )
+# a cap, not a minimum: 论文不超过5篇, 每人限报2篇, 最多提交3篇, 5项以内
+_CAP_BEFORE = regex.compile(r"(?:不超过|不多于|最多|至多|限报|限于|仅限|只能)\S{0,3}$")
+_CAP_AFTER = regex.compile(r"[^\S\n]*(?:以内|以下)")
+# a bar, not a demand: 年度考核1次基本合格的，延迟1年申报; 处分2次以上的不得申报
+_BAR_AFTER = regex.compile(r"的[，,]?\s*(?:不得|不能|不予|不再|延迟|延期|推迟|顺延|暂缓)")
 # what follows a count that is a condition on the person: 3篇以上的不再提交…, 2项以上的,可…
 _CONDITION_AFTER = regex.compile(r"的\s*(?:[，,；;。]|不|可|须|应|即|免|视为|按)|的$")
 _MINIMUM_ONLY = ("节", "场")  # measure words that count achievements only as a minimum
@@ -190,6 +195,8 @@ def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
         return None  # 公开课2节以上, 演出20场以上 count; (第)二节 and 一场 name a section or an event
     prev_end = counts[k - 1].end() if k and counts[k - 1].end() <= m.start() else 0
     next_start = counts[k + 1].start() if k + 1 < len(counts) else len(text)
+    if _capped_or_barred(text, m, s_lo, min(s_hi, next_start)):
+        return None
     a, b = _phrase(text, m.start(), m.end(), s_lo, s_hi, prev_end, next_start)
     c_lo, c_hi = _chunk(text, m.start(), m.end(), s_lo, s_hi)
     if _SELECTION.search(text, c_lo, m.start()) or _scope(text, m, next_start, c_hi):
@@ -223,6 +230,15 @@ def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
 def _scope(text: str, m: regex.Match[str], next_start: int, c_hi: int) -> bool:
     """1种主要作物2项以上…: a count of crops followed by the count it scopes is no demand of its own."""
     return m.group("unit") == "种" and next_start < c_hi and "或" not in text[m.end() : next_start]
+
+
+def _capped_or_barred(text: str, m: regex.Match[str], s_lo: int, hi: int) -> bool:
+    """论文不超过5篇 is a cap and 处分2次以上的不得申报 a bar (read up to ``hi``, the next count or
+    the sentence end): neither is a threshold to reach."""
+    lead = text[max(s_lo, m.start() - _LEAD_WINDOW) : m.start()]
+    return bool(
+        _CAP_BEFORE.search(lead) or _CAP_AFTER.match(text, m.end()) or _BAR_AFTER.search(text, m.end(), hi)
+    )
 
 
 def _cut_by_sentence_end(m: regex.Match[str], s_hi: int) -> bool:
