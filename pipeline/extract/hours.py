@@ -18,9 +18,10 @@ import regex
 from pipeline import lexicon
 from pipeline.extract.context import Context
 from pipeline.extract.numbers import NUMBER, parse_number
+from pipeline.patterns import CN_DIGITS, CN_UNITS
 
 _HOURS = regex.compile(
-    rf"(?P<pre>不少于|不低于|不得少于|至少|累计|达到|满)?[^\S\n]*(?P<n>{NUMBER})[^\S\n]*(?P<unit>学时|课时|小时)[^\S\n]*(?P<up>及以上|以上)?"
+    rf"(?=[\d{CN_DIGITS}{CN_UNITS}不至累达满])(?P<pre>不少于|不低于|不得少于|至少|累计|达到|满)?[^\S\n]*(?P<n>{NUMBER})[^\S\n]*(?P<unit>学时|课时|小时)[^\S\n]*(?P<up>及以上|以上)?"
 )
 
 

@@ -25,7 +25,7 @@ from pipeline.extract.achievements import Kind, absorbing, any_kind, core_paper,
 from pipeline.extract.context import Context
 from pipeline.extract.hours import hour_counts
 from pipeline.extract.numbers import NUMBER, parse_number, scaled
-from pipeline.patterns import CN_DIGITS, CN_UNITS, PHRASE_DELIM
+from pipeline.patterns import CN_DIGITS, CN_UNITS, PHRASE_DELIMS, part_end, part_start
 from pipeline.types import Clause, Requirement
 
 
@@ -55,7 +55,7 @@ _CAP_AFTER = regex.compile(r"[^\S\n]*(?:以内|以下)")
 # a bar, not a demand: 年度考核1次基本合格的，延迟1年申报; 处分2次以上的不得申报
 _BAR_AFTER = regex.compile(r"的[，,]?\s*(?:不得|不能|不予|不再|延迟|延期|推迟|顺延|暂缓)")
 # what follows a count that is a condition on the person: 3篇以上的不再提交…, 2项以上的,可…
-_CONDITION_AFTER = regex.compile(r"的\s*(?:[，,；;。]|不|可|须|应|即|免|视为|按)|的$")
+_CONDITION_AFTER = regex.compile(r"的(?:\s*(?:[，,；;。]|不|可|须|应|即|免|视为|按)|$)")
 _MINIMUM_ONLY = ("节", "场")  # measure words that count achievements only as a minimum
 _SUBCOUNT_BEFORE = regex.compile(r"(?:其中|有)\s*(?:至少|须)?\s*$")
 _WORDS = regex.compile(rf"(?P<n>{NUMBER})\s*万\s*字|(?P<n2>\d+)\s*字")
@@ -102,27 +102,24 @@ def _phrase(
 def _chunk(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """The stretch between delimiters around [start, end); a delimiter inside brackets
     (及相当奖励,以个人奖励证书为依据) does not end it."""
-    a, depth = start, 0
-    while a > lo:
-        ch = text[a - 1]
-        if ch in _CLOSE:
-            depth += 1
-        elif ch in _OPEN:
-            depth = max(depth - 1, 0)
-        elif depth == 0 and PHRASE_DELIM.match(ch):
+    a = start
+    while True:
+        p = part_start(text, lo, a, PHRASE_DELIMS)  # just after the delimiter before, or lo
+        if p == lo or not _unbalanced(text[p:start], _CLOSE, _OPEN):
             break
-        a -= 1
-    b, depth = end, 0
-    while b < hi:
-        ch = text[b]
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(depth - 1, 0)
-        elif depth == 0 and PHRASE_DELIM.match(ch):
+        a = p - 1  # that delimiter sits inside brackets closed before the count: look further back
+    b = end
+    while True:
+        d = part_end(text, b, hi, PHRASE_DELIMS)  # the delimiter after, or hi
+        if d >= hi or not _unbalanced(text[end:d], _OPEN, _CLOSE):
             break
-        b += 1
-    return a, b
+        b = d + 1  # that delimiter sits inside brackets opened after the count: look further on
+    return p, d
+
+
+def _unbalanced(segment: str, more: str, than: str) -> bool:
+    """More brackets of one side than of the other in ``segment``."""
+    return sum(segment.count(c) for c in more) > sum(segment.count(c) for c in than)
 
 
 def _group(ctx: Context, clause: Clause | None) -> str | None:
@@ -255,7 +252,11 @@ def _after_non_count_word(text: str, m: regex.Match[str], s_lo: int) -> bool:
 def _is_condition(text: str, m: regex.Match[str]) -> bool:
     """学术论文3篇以上的不再…: a count that qualifies a person, not a demand (but 2项以上的优质高效
     配套栽培技术 is one: there 的 leads on to the thing counted)."""
-    return bool(m.group("up")) and _CONDITION_AFTER.match(text, m.end()) is not None
+    return (
+        bool(m.group("up"))
+        and text.startswith("的", m.end())
+        and _CONDITION_AFTER.match(text, m.end()) is not None
+    )
 
 
 def _implausible(m: regex.Match[str]) -> bool:
