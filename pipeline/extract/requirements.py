@@ -35,7 +35,7 @@ def _count() -> regex.Pattern[str]:
     species = "|".join(lexicon.load("requirements")["species"]["things"])
     return regex.compile(
         rf"(?=[\d{CN_DIGITS}{CN_UNITS}不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?[^\S\n]*有?[^\S\n]*"
-        rf"(?P<n>{NUMBER})[^\S\n]*(?P<unit>门次|项|篇|部|次(?!性)|门|件|本|节|场(?!所|地)|种(?=(?:主要)?(?:{species}))"
+        rf"(?:(?P<low>{NUMBER})[^\S\n]*[-—~～至][^\S\n]*)?(?P<n>{NUMBER})[^\S\n]*(?P<unit>门次|项|篇|部|次(?!性)|门|件|本|节|场(?!所|地)|种(?=(?:主要)?(?:{species}))"
         rf"|个(?!工作日|月|自然日|小时|人|方面))[^\S\n]*(?P<up>及以上|以上|或以上|\(?含\)?以上)?"
     )
 
@@ -49,6 +49,8 @@ _SELECTION = regex.compile(
     r"下列|以下|如下|上述条件|第\s*[（(]?\s*[一二三四五六七八九十\d]+\s*[)）]?\s*[款条章]|本条"
     r"|\d+\s*[-—~～至到]\s*\d+\s*项中"  # 取得“业绩成果条件”1-8项中的一项: one of the items 1-8
 )
+# a range after these words is how many to hand in: 选取1至3项, 提交3-5篇代表作
+_CHOOSE_BEFORE = regex.compile(r"(?:选取|选择|提交|提供|报送|填报|确定|遴选)\S{0,3}$")
 # a cap, not a minimum: 论文不超过5篇, 每人限报2篇, 最多提交3篇, 5项以内
 _CAP_BEFORE = regex.compile(r"(?:不超过|不多于|最多|至多|限报|限于|仅限|只能)\S{0,3}$")
 _CAP_AFTER = regex.compile(r"[^\S\n]*(?:以内|以下)")
@@ -186,6 +188,7 @@ def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
         or _is_condition(text, m)
         or _implausible(m)
         or _article(text, m, s_lo)
+        or _chosen_range(text, m, s_lo)
     ):
         return None
     if m.group("unit") in _MINIMUM_ONLY and not (m.group("up") or m.group("pre")):
@@ -227,6 +230,14 @@ def _read(ctx: Context, counts: list[regex.Match[str]], k: int) -> _Read | None:
 def _scope(text: str, m: regex.Match[str], next_start: int, c_hi: int) -> bool:
     """1种主要作物2项以上…: a count of crops followed by the count it scopes is no demand of its own."""
     return m.group("unit") == "种" and next_start < c_hi and "或" not in text[m.end() : next_start]
+
+
+def _chosen_range(text: str, m: regex.Match[str], s_lo: int) -> bool:
+    """选取1至3项标志性业绩 says how many to hand in, not what to have reached."""
+    return (
+        bool(m.group("low"))
+        and _CHOOSE_BEFORE.search(text, max(s_lo, m.start() - _LEAD_WINDOW), m.start()) is not None
+    )
 
 
 def _capped_or_barred(text: str, m: regex.Match[str], s_lo: int, hi: int) -> bool:
@@ -367,7 +378,7 @@ def _requirement(ctx: Context, r: _Read, kind: Kind) -> Requirement:
         evidence=ctx.evidence(m.span()),
         kind=kind[0],
         subtype=subtype,
-        min_count=parse_number(m.group("n")) or 0,
+        min_count=parse_number(m.group("low") or m.group("n")) or 0,  # 代表性作品3-5个: at least 3
         unit=m.group("unit"),
         level=_level_of(text, m, r.a, r.b, r.c_lo),
         group=_group(ctx, ctx.index.at(m.start())),
