@@ -38,12 +38,14 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench.py
 	$(PY) bench/formats.py
+	$(PY) bench/hostile.py
 
 accuracy: $(STAMP)
 	$(PY) scripts/accuracy.py --shared $(SHARED)
 
+# no echo of the command: `make diff FORMAT=json > f` must be JSON only
 diff: $(STAMP)
-	$(PY) -m pipeline diff $(A) $(B) $(if $(FORMAT),--format $(FORMAT))
+	@$(PY) -m pipeline diff $(A) $(B) $(if $(FORMAT),--format $(FORMAT))
 
 report: $(STAMP)
 	$(PY) -m pipeline report --data $(OUT)

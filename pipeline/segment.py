@@ -146,6 +146,10 @@ def segment(norm: NormalizedText) -> list[Clause]:
         roots.append(_node("0", None, None, 0, markers[0].start, text))
     stack: list[Clause] = []
     ends: list[int] = [mk.start for mk in markers[1:]] + [closing]
+    # numbered children so far, per parent (by identity) and per style at the top level:
+    # counted as they are added, so a list of n items costs n, not n² / 2
+    children_of: dict[int, int] = {}
+    top_of_style: dict[str, int] = {}
     for mk, own_end in zip(markers, ends, strict=True):
         rank = STYLES[mk.style][0]
         if any(c.style == mk.style for c in stack):
@@ -155,9 +159,15 @@ def segment(norm: NormalizedText) -> list[Clause]:
         else:
             while stack and STYLES[stack[-1].style or "circled"][0] > rank:
                 stack.pop()
-        siblings = stack[-1].children if stack else roots
-        ordinal = sum(1 for c in siblings if c.label is not None and (stack or c.style == mk.style)) + 1
-        cid = f"{stack[-1].id}.{ordinal}" if stack else str(ordinal)
+        if stack:
+            parent = stack[-1]
+            ordinal = children_of[id(parent)] = children_of.get(id(parent), 0) + 1
+            siblings = parent.children
+            cid = f"{parent.id}.{ordinal}"
+        else:
+            ordinal = top_of_style[mk.style] = top_of_style.get(mk.style, 0) + 1
+            siblings = roots
+            cid = str(ordinal)
         clause = _node(cid, mk.label, _heading(text, mk), mk.start, own_end, text, mk.style)
         siblings.append(clause)
         stack.append(clause)
