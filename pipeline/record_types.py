@@ -11,7 +11,7 @@ No ``from __future__ import annotations`` here: TypedDict needs to see
 ``NotRequired`` at class creation to fill ``__required_keys__``.
 """
 
-from typing import NewType, NotRequired, TypedDict
+from typing import Any, NewType, NotRequired, TypedDict
 
 # [start, end) character offsets into the record's text
 Span = list[int]
@@ -133,6 +133,23 @@ class Facts(TypedDict):
     urls: list[str]
 
 
+# a node of the criteria tree: a group {id, op, min?, of}, a leaf {id, atom, ...} or {ref}; its keys
+# depend on its kind (schemas: definitions/criteria_node), so readers go through pipeline/criteria/nodes
+CriteriaNode = dict[str, Any]
+
+
+class CriteriaRoute(TypedDict):
+    route: str
+    clause: str
+    span: Span
+    waives: list[str]
+    requires: CriteriaNode
+
+
+class Criteria(TypedDict):
+    routes: list[CriteriaRoute]
+
+
 class PolicyRecord(TypedDict):
     schema_version: str
     record_id: str
@@ -141,6 +158,7 @@ class PolicyRecord(TypedDict):
     notice: Notice
     clauses: list[Clause]
     facts: Facts
+    criteria: Criteria
     warnings: list[str]
 
 
