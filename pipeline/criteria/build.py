@@ -16,6 +16,7 @@ from typing import Any
 import regex
 
 from pipeline.criteria import vocab
+from pipeline.criteria.flat import flat_sections
 from pipeline.criteria.leaves import Reader, clause_sentences, own_text
 
 Node = dict[str, Any]
@@ -140,6 +141,13 @@ class _Builder:
                     regular.append(node)
                 for cid, item in extracted:
                     special.append(("exceptional", None, self.byid[cid], item, sec["id"]))
+        if not roots:
+            loose: list[tuple[str, Node]] = []
+            regular = flat_sections(self, [c for c in clauses if c["id"] != "end"], self.text, loose)
+            special.extend(("exceptional", None, self.byid[cid], node, None) for cid, node in loose)
+            if regular:
+                whole = {"id": clauses[0]["id"], "span": [0, len(self.text)], "text": self.text}
+                roots = [dict(whole, children=[])]
         out: list[dict[str, Any]] = []
         if regular or bars:
             first = roots[0] if roots else None

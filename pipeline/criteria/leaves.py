@@ -21,6 +21,7 @@ Node = dict[str, Any]
 _SENTENCE = regex.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 _NUMBER = regex.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:项|篇|部|次|门|个|本|件|份|人)")
 _AND = regex.compile(r"并且|同时|且")
+_OR_START = regex.compile(r"^[\s，,；;、]*或")
 _SUBSTITUTE = regex.compile(r"替代|代替|顶替")
 _YEAR_KEYS = ("years", "basis", "cutoff", "degree")
 _COUNT_KEYS = ("kind", "subtype", "min_count", "unit", "level", "rank_max", "min_words", "min_amount_cny")
@@ -193,28 +194,31 @@ class Reader:
         return out
 
     def _year_rows(self, cid: str, years: list[dict[str, Any]]) -> list[Node]:
-        rows: list[Node] = []
+        """Years rules as rows: one per degree (or none), a row's several years side by side."""
         ladder = vocab.data()["degree"]["ladder"]
+        rows: list[tuple[str | None, tuple[int, int], list[dict[str, Any]]]] = []
         for f in years:
-            leaf = self.years_leaf(f)
-            if f["degree"] in ladder:
-                deg = self.degree_leaf(cid, f["span"], [f["degree"]])
-                rows.append(
-                    {
-                        "clause": cid,
-                        "span": list(f["span"]),
-                        "text": f["text"],
-                        "op": "all",
-                        "of": [deg, leaf],
-                    }
-                )
+            key = (f["span"][0], f["span"][1])
+            if rows and rows[-1][0] == f["degree"] and rows[-1][1] == key:
+                rows[-1][2].append(f)
             else:
-                rows.append(leaf)
-        if len(rows) <= 1:
-            return rows
-        if len({f["degree"] for f in years}) > 1:
-            return [self._wrap(cid, "any", rows)]
-        return rows
+                rows.append((f["degree"], key, [f]))
+        out: list[Node] = []
+        for degree, span, facts in rows:
+            leaves = [self.years_leaf(f) for f in facts]
+            if degree is not None and degree in ladder:
+                text = facts[0]["text"]
+                degrees = vocab.upward_from(degree) if vocab.upward_after(text, degree) else [degree]
+                leaves.insert(0, self.degree_leaf(cid, span, degrees))
+            if len(leaves) == 1:
+                out.append(leaves[0])
+            else:
+                out.append(
+                    {"clause": cid, "span": list(span), "text": facts[0]["text"], "op": "all", "of": leaves}
+                )
+        if len(out) > 1 and len({f["degree"] for f in years}) > 1:
+            return [self._wrap(cid, "any", out)]
+        return out
 
     def _positions(self, counts: list[dict[str, Any]]) -> list[int]:
         """Where each count's number is printed, so the words between two counts can be read."""
@@ -227,7 +231,7 @@ class Reader:
             same = [g for g in counts if (g["span"][0], g["span"][1]) == key]
             k = same.index(f)
             nums = by_span[key]
-            out.append(nums[k] if len(nums) == len(same) else key[0] + k)
+            out.append(nums[k] if len(nums) == len(same) else nums[0] if nums else key[0] + k)
         return out
 
     def _count_runs(self, cid: str, counts: list[dict[str, Any]]) -> list[Node]:
@@ -242,7 +246,8 @@ class Reader:
             leaf = self.count_leaf(f)
             same = prev["span"] == f["span"]
             whole = f["text"]
-            alt = "或" in seg or bool(_SUBSTITUTE.search(self.text[pos[i] : pos[i] + 12]))
+            joins = "或" in seg if same else bool(_OR_START.match(f["text"]))
+            alt = joins or bool(_SUBSTITUTE.search(self.text[pos[i] : pos[i] + 12]))
             if same and "或" in whole and not _AND.search(whole):
                 alt = True
             cond = [d for d in vocab.degrees(seg) if d[0] != "below_required"]

@@ -61,8 +61,9 @@ def quantifier(text: str) -> Quantifier | None:
         if not m:
             continue
         n = fixed
-        if n is None and "n" in pattern.groupindex and m.group("n"):
-            n = cn_number(m.group("n"))
+        if n is None:
+            word = next((m.group(g) for g in ("n", "n2") if g in pattern.groupindex and m.group(g)), None)
+            n = cn_number(word) if word else None
         if op == "any" and not n:
             continue
         return Quantifier(op, n or 1 if op == "any" else 0, (m.start(), m.end()))
@@ -165,7 +166,7 @@ def _kinds() -> tuple[tuple[str, str | None, regex.Pattern[str]], ...]:
         if k["kind"] != "other"
     ]
     extra = [(k["kind"], None, regex.compile(k["pattern"])) for k in data()["implied_kind"]]
-    return tuple(base + extra)
+    return tuple(extra + base)
 
 
 def implied_kind(text: str) -> tuple[str, str | None] | None:
@@ -181,6 +182,17 @@ def implied_kind(text: str) -> tuple[str, str | None] | None:
 @functools.cache
 def _levels() -> tuple[tuple[str, regex.Pattern[str]], ...]:
     return tuple((lv["level"], regex.compile(lv["pattern"])) for lv in lexicon.load("requirements")["level"])
+
+
+def upward_after(text: str, degree: str) -> bool:
+    """Whether the text says 及以上 right after the given degree's word (本科及以上学历)."""
+    up = compiled("degree", "upward")
+    return any(key == degree and up.match(text, end) for key, _, end in degrees(text))
+
+
+def upward_from(degree: str) -> list[str]:
+    ladder: list[str] = data()["degree"]["ladder"]
+    return ladder[ladder.index(degree) :] if degree in ladder else [degree]
 
 
 def level(text: str) -> str | None:
