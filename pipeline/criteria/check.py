@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.criteria import vocab
 from pipeline.criteria.describe import have, need
 from pipeline.criteria.profile import Profile
 
@@ -101,10 +102,12 @@ class _Checker:
         if atom == "degree":
             if self.p.degree is None:
                 return UNKNOWN
-            held = {self.p.degree} | (
-                {"master", "master_professional"} if self.p.professional_master else set()
-            )
-            return MET if held & set(n["in"]) else FAILED
+            # the highest degree: a row for 本科 is open to a 硕士 too, a row for 博士 only to a 博士
+            held = _rank(self.p.degree)
+            if self.p.professional_master:
+                held = max(held, _rank("master_professional"))
+            needed = min((_rank(d) for d in n["in"]), default=0)
+            return MET if held >= needed else FAILED
         if atom == "status":
             return MET if set(n["in"]) & set(self.p.status) else FAILED
         if atom == "text":
@@ -226,6 +229,11 @@ class _Checker:
             return
         for ch in n["of"]:
             self.collect(ch, out, under_met or v == MET, negate or n["op"] == "none", seen)
+
+
+def _rank(degree: str | None) -> int:
+    ladder: list[str] = vocab.data()["degree"]["ladder"]
+    return ladder.index(degree) if degree in ladder else -1
 
 
 def _subtype_ok(demand: str | None, held: str | None) -> bool:

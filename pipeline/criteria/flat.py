@@ -58,15 +58,11 @@ def flat_sections(
         c = sections[i]
         own = own_text(c)
         q = tail_quantifier(own)
-        detached = bool(c["children"]) and q is not None and "\n\n" in own.strip()
-        if detached:
-            bare = dict(c, children=[], text=own)
-            head = b.clause_node(bare)
+        if _detached(c):
+            head = b.clause_node(_bare(c))
             if head is not None:
                 out.append(head)
-            group = b.list_node(c, own[own.rstrip().rfind("\n") :], None)
-            if group is not None:
-                out.append(group)
+            _append_list(b, c, out)
             i += 1
             continue
         if regex.search("破格", own):
@@ -82,7 +78,16 @@ def flat_sections(
                 out.append(node)
             continue
         items: list[Node] = []
-        while i < len(sections) and tail_quantifier(own_text(sections[i])) is None:
+        lends: dict[str, Any] | None = None
+        while i < len(sections):
+            if tail_quantifier(own_text(sections[i])) is not None:
+                if _detached(sections[i]):
+                    lends = sections[i]
+                    head = b.clause_node(_bare(lends), item=True)
+                    if head is not None:
+                        items.append(head)
+                    i += 1
+                break
             item = b.clause_node(sections[i], item=True)
             if item is not None and regex.search("破格", own_text(sections[i])):
                 extracted.append((sections[i]["id"], item))
@@ -93,4 +98,25 @@ def flat_sections(
             out.append(node)
         if items:
             out.append(_group(c, q, items, text))
+        if lends is not None:
+            _append_list(b, lends, out)
     return out
+
+
+def _detached(c: dict[str, Any]) -> bool:
+    """A clause whose list sentence stands in a paragraph of its own, after the clause's own condition."""
+    own = own_text(c)
+    return bool(c["children"]) and tail_quantifier(own) is not None and "\n\n" in own.strip()
+
+
+def _bare(c: dict[str, Any]) -> dict[str, Any]:
+    own = own_text(c)
+    cut = own.rstrip().rfind("\n")
+    return dict(c, children=[], text=own[:cut])
+
+
+def _append_list(b: _Builds, c: dict[str, Any], out: list[Node]) -> None:
+    own = own_text(c)
+    group = b.list_node(c, own[own.rstrip().rfind("\n") :], None)
+    if group is not None:
+        out.append(group)
