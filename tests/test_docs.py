@@ -54,3 +54,20 @@ def test_example_diff_in_docs_is_current() -> None:
     assert out == (ROOT / "docs" / "diff-xinzhou-vs-lianyungang.md").read_text(encoding="utf-8"), (
         "regenerate docs/diff-xinzhou-vs-lianyungang.md with `python -m pipeline diff … --format md`"
     )
+
+
+def test_readme_check_run_is_current() -> None:
+    """The README's "Who may apply" run, executed: its output block is what the command prints now."""
+    section = README.split("## Who may apply", 1)[1]
+    command = section.split("```sh\n", 1)[1].split("\n```", 1)[0]
+    printed = section.split("```text\n", 1)[1].split("\n```", 1)[0]
+    args = command.split()[3:]  # after "python -m pipeline"
+    out = subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert out.rstrip("\n") == printed, "rerun the README's check command and paste its output"
