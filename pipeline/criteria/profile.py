@@ -129,13 +129,13 @@ class _Reader:
         except ValueError:
             raise self.fail(where, f"{value!r} is not a date (YYYY-MM-DD)") from None
 
-    def held(self, value: Any, where: str) -> Held | None:
+    def held(self, value: Any, where: str, levels: tuple[str, ...] | None = LEVELS) -> Held | None:
         if value is None:
             return None
         data = self.keys(value, {"name", "level", "obtained"}, where)
         return Held(
             self.text(data.get("name"), f"{where}.name"),
-            self.text(data.get("level"), f"{where}.level", LEVELS),
+            self.text(data.get("level"), f"{where}.level", levels),
             self.date(data.get("obtained"), f"{where}.obtained"),
         )
 
@@ -202,7 +202,7 @@ def parse_profile(data: Any, path: str = "<profile>") -> Profile:
         degree=r.text(d.get("degree"), "degree", degrees),
         professional_master=pm,
         title=r.held(d.get("title"), "title"),
-        skill_level=r.held(d.get("skill_level"), "skill_level"),
+        skill_level=r.held(d.get("skill_level"), "skill_level", None),  # 高级技师 … have no title level
         work_years=r.number(d.get("work_years"), "work_years"),
         frontline_years=r.number(d.get("frontline_years"), "frontline_years"),
         assessments=assessments,
