@@ -92,7 +92,8 @@ def diff_records(a: PolicyRecord, b: PolicyRecord, *, clauses: bool = True) -> D
     from pipeline.diff.criteria import criteria_changes
     from pipeline.diff.match import semantic_changes
 
-    facts = semantic_changes(a, b) + criteria_changes(dict(a), dict(b))
+    facts = semantic_changes(a, b)
+    facts += criteria_changes(dict(a), dict(b), facts)
     redline: list[ClauseDiff] = []
     if clauses:
         from pipeline.diff.clauses import diff_clauses

@@ -55,11 +55,17 @@ def _leaves(node: Node) -> list[Node]:
     return [node] if "atom" in node else [x for ch in node.get("of", ()) for x in _leaves(ch)]
 
 
-def _compare(name: str, a: Node, b: Node) -> list[str]:
+def _clauses(node: Node) -> set[str]:
+    return {leaf["clause"] for leaf in _leaves(node)}
+
+
+def _compare(name: str, a: Node, b: Node, touched: tuple[set[str], set[str]]) -> list[str]:
+    """Words for one group's change; an option added or dropped with its fact is already said there."""
     out = []
+    explained = bool(_clauses(a) & touched[0] or _clauses(b) & touched[1])
     if (a["op"], a.get("min", 1)) != (b["op"], b.get("min", 1)):
         out.append(f"{name}: {_rule(a)} → {_rule(b)}")
-    elif a["op"] in ("any", "all", "none"):
+    elif a["op"] in ("any", "all", "none") and not explained:
         kind = {"any": "可选条件", "all": "必备条件", "none": "不得申报情形"}[a["op"]]
         more = len(b["of"]) - len(a["of"])
         if more:
@@ -76,8 +82,16 @@ def _compare(name: str, a: Node, b: Node) -> list[str]:
     return out
 
 
-def criteria_changes(a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
+def _touched(facts: list[Change]) -> tuple[set[str], set[str]]:
+    """Clauses of ``a`` and of ``b`` whose facts the fact diff already reports as removed or added."""
+    before = {str(c.before["clause"]) for c in facts if isinstance(c.before, dict) and c.before.get("clause")}
+    after = {str(c.after["clause"]) for c in facts if isinstance(c.after, dict) and c.after.get("clause")}
+    return before, after
+
+
+def criteria_changes(a: dict[str, Any], b: dict[str, Any], facts: list[Change] | None = None) -> list[Change]:
     """The logic changes from record ``a`` to record ``b``, one Change per sentence."""
+    touched = _touched(facts or [])
     if "criteria" not in a or "criteria" not in b:
         return []
     ha, hb = _headings(a["clauses"], {}), _headings(b["clauses"], {})
@@ -101,7 +115,7 @@ def criteria_changes(a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
                 out.append(Change("criteria", "added", None, name, f"{route}: 新增条件组 {name}", order))
                 continue
             for x, y in zip(ga[name], gb[name], strict=False):
-                for words in _compare(name, x, y):
+                for words in _compare(name, x, y, touched):
                     order += 1
                     out.append(Change("criteria", "changed", _rule(x), _rule(y), words, order))
         for name in ga.keys() - gb.keys():
