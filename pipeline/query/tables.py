@@ -269,9 +269,15 @@ def record_rows(file_name: str, record: PolicyRecord) -> Iterator[tuple[str, dic
     for cited in notice["cited_documents"]:
         yield "citations", {**key, **_fact_row(cited)}
     criteria: Mapping[str, Any] = cast(Mapping[str, Any], record).get("criteria", {})
+    index = {
+        n["id"]: n
+        for r in criteria.get("routes", [])
+        for n, _ in _walk_criteria(r["requires"], None)
+        if "id" in n
+    }
     for route in criteria.get("routes", []):
         for criterion, parent in _walk_criteria(route["requires"], None):
-            yield "criteria", {**key, "route": route["route"], **_criteria_row(criterion, parent)}
+            yield "criteria", {**key, "route": route["route"], **_criteria_row(criterion, parent, index)}
 
 
 def _walk_criteria(
@@ -282,10 +288,15 @@ def _walk_criteria(
         yield from _walk_criteria(child, node.get("id"))
 
 
-def _criteria_row(node: Mapping[str, Any], parent: str | None) -> dict[str, Any]:
-    """A node as a row: the atom's values in their columns (degree/status words joined)."""
+def _criteria_row(node: Mapping[str, Any], parent: str | None, index: Mapping[str, Any]) -> dict[str, Any]:
+    """A node as a row: the atom's values in their columns (degree/status words joined).
+
+    A ``ref`` row carries the clause, span and text of the node it points at, so it too leads to a sentence.
+    """
     if "ref" in node:
-        return {"parent": parent, "ref": node["ref"]}
+        target = index.get(node["ref"], {})
+        where = {"clause": target.get("clause"), **_span(target.get("span")), "text": target.get("text")}
+        return {"parent": parent, "ref": node["ref"], **where}
     row: dict[str, Any] = {
         "node": node["id"],
         "parent": parent,
