@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "pipeline.diff.cli": ("diff", "history"),
     "pipeline.query.cli": ("query", "export", "review", "report"),
     "pipeline.corrections.cli": ("correct", "corrections", "gold"),
+    "pipeline.criteria.cli": ("check",),
 }
 
 _SKIP_NAMES = {".gitkeep", ".DS_Store", "README.md", "Thumbs.db"}

@@ -16,6 +16,7 @@ from typing import Any
 import regex
 
 from pipeline import titles
+from pipeline.criteria import build_criteria
 from pipeline.errors import NotANotice, RecordInvalid
 from pipeline.fact_ids import assign_ids
 from pipeline.patterns import P
@@ -65,7 +66,7 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
     if isinstance(node, dict):
         ref = node.get("$ref", "")
         name = ref.removeprefix("#/definitions/")
-        if len(node) == 1 and name in defs and name != "clause":
+        if len(node) == 1 and name in defs and name not in ("clause", "criteria_node"):
             return _inline_refs(defs[name], defs)
         return {k: _inline_refs(v, defs) for k, v in node.items()}
     if isinstance(node, list):
@@ -213,15 +214,20 @@ def assemble(
                     r["page"] = page
         assign_ids(f.name, rendered)
         fact_lists[f.name] = rendered
-    all_warnings = list(doc.warnings) + list(warnings) + completeness_warnings(meta, facts)
+    rendered_clauses = [_clause(c) for c in clauses]
+    criteria, criteria_warnings = build_criteria(text, rendered_clauses, fact_lists)
+    all_warnings = (
+        list(doc.warnings) + list(warnings) + completeness_warnings(meta, facts) + criteria_warnings
+    )
     record = {
         "schema_version": SCHEMA_VERSION,
         "record_id": record_id(meta, doc.sha256),
         "source": source,
         "text": text,
         "notice": notice,
-        "clauses": [_clause(c) for c in clauses],
+        "clauses": rendered_clauses,
         "facts": fact_lists,
+        "criteria": criteria,
         "warnings": list(dict.fromkeys(all_warnings)),
     }
     return record

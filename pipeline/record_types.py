@@ -165,6 +165,23 @@ class Facts(TypedDict):
     urls: list[str]
 
 
+# a node of the criteria tree: a group {id, op, min?, of}, a leaf {id, atom, ...} or {ref}; its keys
+# depend on its kind (schemas: definitions/criteria_node), so readers go through pipeline/criteria/nodes
+CriteriaNode = dict[str, Any]
+
+
+class CriteriaRoute(TypedDict):
+    route: str
+    clause: str
+    span: Span
+    waives: list[str]
+    requires: CriteriaNode
+
+
+class Criteria(TypedDict):
+    routes: list[CriteriaRoute]
+
+
 class PolicyRecord(TypedDict):
     schema_version: str
     record_id: str
@@ -173,6 +190,7 @@ class PolicyRecord(TypedDict):
     notice: Notice
     clauses: list[Clause]
     facts: Facts
+    criteria: Criteria
     warnings: list[str]
     corrections: NotRequired[list[Correction]]
 

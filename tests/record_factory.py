@@ -40,6 +40,7 @@ def blank_record(text: str = "t", **parts: Any) -> dict[str, Any]:
             "urls": [],
             **parts.pop("facts", {}),
         },
+        "criteria": parts.pop("criteria", {"routes": []}),
         "warnings": parts.pop("warnings", []),
     }
     record.update(parts)

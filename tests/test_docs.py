@@ -57,6 +57,23 @@ def test_example_diff_in_docs_is_current() -> None:
     )
 
 
+def test_readme_check_run_is_current() -> None:
+    """The README's "Who may apply" run, executed: its output block is what the command prints now."""
+    section = README.split("## Who may apply", 1)[1]
+    command = section.split("```sh\n", 1)[1].split("\n```", 1)[0]
+    printed = section.split("```text\n", 1)[1].split("\n```", 1)[0]
+    args = command.split()[3:]  # after "python -m pipeline"
+    out = subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert out.rstrip("\n") == printed, "rerun the README's check command and paste its output"
+
+
 def test_the_layout_guide_names_only_files_that_exist() -> None:
     """docs/layout.md is where a newcomer starts: every module and vocabulary file it names is there."""
     import re

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT, STRUCTURED
 
-TABLES = "notices, clauses, service_years, requirements, deadlines, fees, contacts, citations"
+TABLES = "notices, clauses, service_years, requirements, deadlines, fees, contacts, citations, criteria"
 
 
 CACHE = Path(__file__).resolve().parent / ".." / ".pytest_cache" / "query-tables"

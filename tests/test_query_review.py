@@ -62,9 +62,9 @@ def test_page_links_land_on_highlights_and_lists_warnings() -> None:
     record["warnings"] = ["<script>警告示例</script>"]
     page = render_page(record)
     ids = set(re.findall(r'<mark id="(seg-\d+)"', page))
-    anchors = list(iter_anchors(page))
-    assert len(anchors) == _facts_in(record)  # one side-panel link per fact
-    assert set(anchors) <= ids
+    anchors = list(iter_anchors(page.split("申报条件 Criteria", 1)[0]))
+    assert len(anchors) == _facts_in(record)  # one side-panel link per fact (the criteria tree links after)
+    assert set(iter_anchors(page)) <= ids
     assert "&lt;script&gt;警告示例" in page and "<script>" not in page  # escaped, and no scripts at all
     assert "http" not in page.split("<body>")[0]  # self-contained: no external assets in the head
 
@@ -100,3 +100,13 @@ def test_review_page_dom_has_fact_marks(tmp_path: Path) -> None:
     expected = len(segments(facts_of(_record())))
     assert len(re.findall(r'<mark id="seg-\d+" class="entity"', dom)) == expected > 0
     assert "业绩条件" in dom and "资历年限" in dom
+
+
+def test_review_page_shows_the_criteria_tree_linked_to_the_text() -> None:
+    """Each criteria node is a link to a highlight of the page, and the 破格 route and its 之一 list are there."""
+    record = json.loads((STRUCTURED / "000_020e7bca74b620b8.txt.json").read_text(encoding="utf-8"))
+    page = render_page(record)
+    tree = page.split("申报条件 Criteria", 1)[1]
+    assert "破格（第3.9条）" in tree and "须满足其中1项" in tree and "不属于：公务员/参公人员" in tree
+    ids = set(re.findall(r'<mark id="(seg-\d+)"', page))
+    assert set(iter_anchors(page)) <= ids

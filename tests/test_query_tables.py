@@ -33,7 +33,13 @@ def _expected_rows(records: list[dict[str, Any]]) -> dict[str, int]:
         out["citations"] += len(r["notice"].get("cited_documents") or [])
         for kind in ("service_years", "requirements", "deadlines", "fees", "contacts"):
             out[kind] += len(r["facts"].get(kind) or [])
+        out["criteria"] += sum(_nodes(route["requires"]) for route in r.get("criteria", {}).get("routes", []))
     return out
+
+
+def _nodes(node: dict[str, Any]) -> int:
+    """A criteria node and every node below it (refs included: they are rows too)."""
+    return 1 + sum(_nodes(child) for child in node.get("of", ()))
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,8 @@ OBJECTS: list[tuple[tuple[str, ...], type]] = [
     (("properties", "notice", "properties", "cited_documents", "items"), rt.CitedDocument),
     (("definitions", "clause"), rt.Clause),
     (("properties", "facts"), rt.Facts),
+    (("properties", "criteria"), rt.Criteria),
+    (("properties", "criteria", "properties", "routes", "items"), rt.CriteriaRoute),
     *[(("properties", "facts", "properties", kind, "items"), cls) for kind, cls in rt.FACT_TYPES.items()],
 ]
 

@@ -89,9 +89,11 @@ def diff_records(a: PolicyRecord, b: PolicyRecord, *, clauses: bool = True) -> D
     ``clauses=False`` skips the redline (and jieba) when only the semantic
     changes are wanted, e.g. for a quick history over many years.
     """
+    from pipeline.diff.criteria import criteria_changes
     from pipeline.diff.match import semantic_changes
 
     facts = semantic_changes(a, b)
+    facts += criteria_changes(dict(a), dict(b), facts)
     redline: list[ClauseDiff] = []
     if clauses:
         from pipeline.diff.clauses import diff_clauses

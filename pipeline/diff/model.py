@@ -24,6 +24,7 @@ SECTIONS: tuple[str, ...] = (
     "fees",
     "contacts",
     "cited_documents",
+    "criteria",
     "clauses",
 )
 

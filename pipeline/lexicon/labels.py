@@ -67,3 +67,8 @@ def group(name: str) -> str:
 def column(name: str) -> str:
     """A table column's Chinese header (and a notice field's name in diff summaries)."""
     return table("column").get(name, name)
+
+
+def name(family: str, code: str | None) -> str:
+    """The display name of a code of any family (tag, status, op, verdict …), else the code itself."""
+    return table(family).get(code or "", code or "")

@@ -25,6 +25,7 @@ from typing import Any, cast
 from pipeline.corrections import show
 from pipeline.diff.labels import num
 from pipeline.lexicon import labels
+from pipeline.query.review_criteria import panel as criteria_panel
 from pipeline.query.tables import FACT_SCHEMAS, walk_clauses
 from pipeline.record_types import PolicyRecord
 from pipeline.records import NoRecords, Problem, iter_records, read_record, record_paths
@@ -290,6 +291,7 @@ mark:target {{ outline: 3px solid #d33; }}
 {show.section(record)}
 <h2>要素 Facts（{len(facts)}）</h2>
 {"".join(panel) or "<p>没有抽取到要素</p>"}
+{criteria_panel(cast(dict[str, Any], record).get("criteria"), [s.start for s in segs], [s.end for s in segs])}
 </aside>
 </main>
 </body>

@@ -118,6 +118,29 @@ NOTICE_SCHEMA: Schema = (
     ("corrected", "bool"),
 )
 CLAUSE_SCHEMA: Schema = (("parent", "str"), ("depth", "int"), ("label", "str"), ("heading", "str"))
+# one row per node of the criteria tree: a group (op, min), a leaf (atom and its values) or a ref
+CRITERIA_SCHEMA: Schema = (
+    ("route", "str"),
+    ("node", "str"),
+    ("parent", "str"),
+    ("op", "str"),
+    ("min", "int"),
+    ("atom", "str"),
+    ("degree_in", "str"),
+    ("years", "num"),
+    ("basis", "str"),
+    ("cutoff", "date"),
+    ("kind", "str"),
+    ("subtype", "str"),
+    ("min_count", "num"),
+    ("level", "str"),
+    ("tag", "str"),
+    ("status_in", "str"),
+    ("doc_number", "str"),
+    ("implied", "bool"),
+    ("fact", "str"),
+    ("ref", "str"),
+)
 
 TABLE_NAMES: tuple[str, ...] = (
     "notices",
@@ -128,6 +151,7 @@ TABLE_NAMES: tuple[str, ...] = (
     "fees",
     "contacts",
     "citations",
+    "criteria",
 )
 
 
@@ -143,6 +167,7 @@ class Tables:
     fees: pd.DataFrame
     contacts: pd.DataFrame
     citations: pd.DataFrame
+    criteria: pd.DataFrame
 
     def items(self) -> Iterator[tuple[str, pd.DataFrame]]:
         """(name, frame) pairs in a fixed order, so every export lists tables the same way."""
@@ -188,6 +213,7 @@ def table_schemas() -> dict[str, Schema]:
     for kind, schema in FACT_SCHEMAS.items():
         out[kind] = KEY_COLUMNS + schema + SOURCE_COLUMNS
     out["citations"] = KEY_COLUMNS + CITATION_SCHEMA + SOURCE_COLUMNS
+    out["criteria"] = KEY_COLUMNS + CRITERIA_SCHEMA + SOURCE_COLUMNS
     return {name: out[name] for name in TABLE_NAMES}
 
 
@@ -245,6 +271,65 @@ def record_rows(file_name: str, record: PolicyRecord) -> Iterator[tuple[str, dic
             yield kind, {**key, **_fact_row(fact)}
     for cited in notice["cited_documents"]:
         yield "citations", {**key, **_fact_row(cited)}
+    criteria: Mapping[str, Any] = cast(Mapping[str, Any], record).get("criteria", {})
+    index = {
+        n["id"]: n
+        for r in criteria.get("routes", [])
+        for n, _ in _walk_criteria(r["requires"], None)
+        if "id" in n
+    }
+    for route in criteria.get("routes", []):
+        for criterion, parent in _walk_criteria(route["requires"], None):
+            yield "criteria", {**key, "route": route["route"], **_criteria_row(criterion, parent, index)}
+
+
+def _walk_criteria(
+    node: Mapping[str, Any], parent: str | None
+) -> Iterator[tuple[Mapping[str, Any], str | None]]:
+    yield node, parent
+    for child in node.get("of", ()):
+        yield from _walk_criteria(child, node.get("id"))
+
+
+def _criteria_row(node: Mapping[str, Any], parent: str | None, index: Mapping[str, Any]) -> dict[str, Any]:
+    """A node as a row: the atom's values in their columns (degree/status words joined).
+
+    A ``ref`` row carries the clause, span and text of the node it points at, so it too leads to a sentence.
+    """
+    if "ref" in node:
+        target = index.get(node["ref"], {})
+        where = {"clause": target.get("clause"), **_span(target.get("span")), "text": target.get("text")}
+        return {"parent": parent, "ref": node["ref"], **where}
+    row: dict[str, Any] = {
+        "node": node["id"],
+        "parent": parent,
+        "op": node.get("op"),
+        "min": node.get("min", 1) if node.get("op") == "any" else None,
+        "atom": node.get("atom"),
+        "clause": node["clause"],
+        **_span(node["span"]),
+        "text": node["text"],
+    }
+    atom = node.get("atom")
+    if atom in ("degree", "status"):
+        row["degree_in" if atom == "degree" else "status_in"] = _cell(node["in"])
+    for key in (
+        "years",
+        "basis",
+        "cutoff",
+        "kind",
+        "subtype",
+        "min_count",
+        "level",
+        "tag",
+        "implied",
+        "fact",
+    ):
+        if key in node:
+            row[key] = node[key]
+    if "number" in node:
+        row["doc_number"] = node["number"]
+    return row
 
 
 def _list(facts: Facts, kind: str) -> Sequence[Mapping[str, Any]]:

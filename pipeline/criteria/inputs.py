@@ -1,0 +1,46 @@
+"""What ``check`` reads: record files (validated by pipeline/records.py) or raw notices (ingested now)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import IngestError
+
+
+def _record(path: Path) -> dict[str, Any]:
+    """A record file; one made before ``criteria`` existed is passed through so the check can say so."""
+    from pipeline.records import read_record
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    if isinstance(data, dict) and "criteria" not in data and "record_id" in data and "facts" in data:
+        return data
+    return dict(read_record(path))
+
+
+def gather(inputs: list[str], data: str | None) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    """(source, record) pairs in the order given (a folder's records sorted), and error lines."""
+    from pipeline.ingest import ingest_file
+    from pipeline.records import NoRecords, record_paths
+
+    paths: list[Path] = [Path(p) for p in inputs]
+    problems: list[str] = []
+    if data or not inputs:
+        try:
+            paths.extend(record_paths(Path(data or "data/structured")))
+        except NoRecords as exc:
+            problems.append(f"error: {exc}")
+    out: list[tuple[str, dict[str, Any]]] = []
+    for p in paths:
+        try:
+            record = _record(p) if p.suffix == ".json" else ingest_file(p)
+        except IngestError as exc:
+            exc.path = exc.path or str(p)
+            problems.append(exc.line())
+            continue
+        out.append((p.as_posix(), record))
+    return out, problems

@@ -1,0 +1,321 @@
+"""The leaves of the criteria tree, read from one clause's sentences and facts.
+
+A clause's years and printed counts come from the flat fact lists (their ids
+go into the leaf's ``fact``), never read a second time, so the tree and the
+lists cannot disagree. What joins them is read from the words between them:
+或 makes alternatives, rows for different degrees are alternatives, anything
+else holds together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from pipeline.criteria import vocab
+
+Node = dict[str, Any]
+
+_SENTENCE = regex.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+_NUMBER = regex.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:项|篇|部|次|门|个|本|件|份|人)")
+_AND = regex.compile(r"并且|同时|且")
+_OR_START = regex.compile(r"^[\s，,；;、]*或")
+_SUBSTITUTE = regex.compile(r"替代|代替|顶替")
+_YEAR_KEYS = ("years", "basis", "cutoff", "degree")
+_COUNT_KEYS = ("kind", "subtype", "min_count", "unit", "level", "rank_max", "min_words", "min_amount_cny")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def own_text(c: dict[str, Any]) -> str:
+    """The clause's text before its first child: its intro, the sentence a list hangs from."""
+    if not c["children"]:
+        return str(c["text"])
+    return str(c["text"][: c["children"][0]["span"][0] - c["span"][0]])
+
+
+def clause_sentences(c: dict[str, Any], own: str) -> list[Sentence]:
+    """Sentences of the clause's own text after its label and heading."""
+    skip = 0
+    for part in (c.get("label"), c.get("heading")):
+        if part:
+            i = own.find(part, skip)
+            if 0 <= i <= skip + 4:
+                skip = i + len(part)
+    out = []
+    for m in _SENTENCE.finditer(own, skip):
+        s = m.group().strip()
+        if s:
+            out.append(Sentence(c["span"][0] + m.start(), c["span"][0] + m.end(), m.group()))
+    return out
+
+
+class Reader:
+    def __init__(self, text: str, facts: dict[str, Any], parent: dict[str, str | None]) -> None:
+        self.text = text
+        self.parent = parent
+        self.years: dict[str, list[dict[str, Any]]] = {}
+        self.counts: dict[str, list[dict[str, Any]]] = {}
+        for f in facts.get("service_years", []):
+            self.years.setdefault(f["clause"], []).append(f)
+        for f in facts.get("requirements", []):
+            self.counts.setdefault(f["clause"], []).append(f)
+
+    def all_years(self) -> list[dict[str, Any]]:
+        return [f for fs in self.years.values() for f in fs]
+
+    def has_facts(self, cid: str) -> bool:
+        return bool(self.years.get(cid) or self.counts.get(cid))
+
+    def _leaf(self, cid: str, span: tuple[int, int] | list[int], atom: str, **values: Any) -> Node:
+        lo, hi = int(span[0]), int(span[1])
+        return {"clause": cid, "span": [lo, hi], "text": self.text[lo:hi], "atom": atom, **values}
+
+    def years_leaf(self, f: dict[str, Any]) -> Node:
+        leaf = self._leaf(f["clause"], f["span"], "years", **{k: f.get(k) for k in _YEAR_KEYS}, fact=f["id"])
+        if vocab.statuses(f["text"]).count("frontline"):
+            leaf["frontline"] = True
+        return leaf
+
+    def count_leaf(self, f: dict[str, Any]) -> Node:
+        leaf = self._leaf(f["clause"], f["span"], "count", **{k: f.get(k) for k in _COUNT_KEYS}, fact=f["id"])
+        if f["kind"] == "assessment" and "优秀" in f["text"]:
+            leaf["grade"] = "excellent"
+        return leaf
+
+    def degree_leaf(self, cid: str, span: tuple[int, int] | list[int], degrees: list[str]) -> Node:
+        return self._leaf(cid, span, "degree", **{"in": degrees})
+
+    def status_leaf(self, c: dict[str, Any], status: str) -> Node:
+        return self._leaf(c["id"], c["span"], "status", **{"in": [status]})
+
+    def status_leaves(self, c: dict[str, Any]) -> list[Node]:
+        """Who a 不得申报 item bars: one status leaf per status word, else a text leaf saying it."""
+        text = own_text(c)
+        found = vocab.statuses(text)
+        if found:
+            return [self._leaf(c["id"], c["span"], "status", **{"in": [s]}) for s in found]
+        return [self._leaf(c["id"], c["span"], "text", tag="barred")]
+
+    # ---- one clause's sentences ---------------------------------------------------
+    def sentence_nodes(self, c: dict[str, Any], sentences: list[Sentence], item: bool) -> list[Node]:
+        """The conditions the clause's own sentences state, in text order; 放宽 rows marked ``_relax``."""
+        cid = c["id"]
+        own_end = sentences[-1].end if sentences else c["span"][0]
+        years = [f for f in self.years.get(cid, []) if f["span"][0] < own_end]
+        counts = [f for f in self.counts.get(cid, []) if f["span"][0] < own_end]
+        nodes: list[Node] = []
+        relax_pat = vocab.compiled("relaxation")
+        for s in sentences:
+            in_s = [f for f in years if s.start <= f["span"][0] < s.end]
+            if in_s and relax_pat.search(s.text):
+                nodes.append(self._relaxation(cid, s, in_s))
+                years = [f for f in years if f not in in_s]
+        has_fact = {
+            i
+            for i, s in enumerate(sentences)
+            for f in years + counts
+            if s.start <= f["span"][0] < s.end or f["span"][0] <= s.start < f["span"][1]
+        }
+        for i, s in enumerate(sentences):
+            if vocab.is_info_sentence(s.text) and i not in has_fact:
+                continue
+            if relax_pat.search(s.text) and any(
+                n.get("_relax") and n["span"][0] <= s.start < n["span"][1] for n in nodes
+            ):
+                continue
+            nodes.extend(self._words(cid, s, with_facts=i in has_fact))
+        nodes = _first_of_each_tag(nodes)
+        nodes.extend(self._year_rows(cid, years))
+        nodes.extend(self._count_runs(cid, counts))
+        if not nodes and not c["children"]:
+            inline = vocab.quantifier(own_text(c))
+            item = item or (inline is not None and inline.op == "any")
+        if item and not nodes:
+            implied = self._implied(c)
+            if implied is not None:
+                nodes.append(implied)
+        nodes.sort(key=lambda n: n["span"][0])
+        return nodes
+
+    def _relaxation(self, cid: str, s: Sentence, facts: list[dict[str, Any]]) -> Node:
+        """学历可放宽到大专 for 20 years at the front line: an alternative to the clause's degree rule."""
+        members: list[Node] = []
+        degrees = vocab.degree_set(s.text, upward=True)
+        if degrees:
+            members.append(self.degree_leaf(cid, (s.start, s.end), degrees))
+        members.extend(self.years_leaf(f) for f in facts)
+        for tag, _always, _ in vocab.tags(s.text):
+            members.append(self._leaf(cid, (s.start, s.end), "text", tag=tag))
+        return {
+            "clause": cid,
+            "span": [s.start, s.end],
+            "text": s.text,
+            "op": "all",
+            "of": members,
+            "_relax": True,
+        }
+
+    def _words(self, cid: str, s: Sentence, with_facts: bool) -> list[Node]:
+        """What a sentence says without numbers: cross-references, external rules, degrees, tags."""
+        out: list[Node] = []
+        for m in vocab.compiled("ref").finditer(s.text):
+            n = vocab.cn_number(m.group("n") or m.group("d") or "")
+            parent = self.parent.get(cid)
+            if n and parent:
+                out.append({"ref": f"{parent}.{n}", "span": [s.start + m.start(), s.start + m.end()]})
+        m = vocab.compiled("external").search(s.text)
+        if m:
+            out.append(self._leaf(cid, (s.start, s.end), "external", number=m.group("number")))
+        if not with_facts and not out:
+            cue = vocab.compiled("degree", "cue")
+            found = [d for d in vocab.degrees(s.text) if d[0] != "below_required"]
+            if found and cue.search(s.text):
+                degrees = vocab.degree_set(s.text)
+                if degrees:
+                    out.append(self.degree_leaf(cid, (s.start, s.end), degrees))
+        q = vocab.quantifier(s.text)
+        tail = regex.split(r"[：:]", s.text, maxsplit=1)
+        if not with_facts and q is not None and q.op == "any" and len(tail) == 2 and len(tail[1].strip()) > 4:
+            implied = self._implied_text(cid, (s.start + len(tail[0]) + 1, s.end), tail[1])
+            if implied is not None:
+                out.append(implied)
+        for tag, always, _ in vocab.tags(s.text):
+            if always or not (with_facts or out):
+                out.append(self._leaf(cid, (s.start, s.end), "text", tag=tag))
+                break
+        return out
+
+    def _year_rows(self, cid: str, years: list[dict[str, Any]]) -> list[Node]:
+        """Years rules as rows: one per degree (or none), a row's several years side by side."""
+        ladder = vocab.data()["degree"]["ladder"]
+        rows: list[tuple[str | None, tuple[int, int], list[dict[str, Any]]]] = []
+        for f in years:
+            key = (f["span"][0], f["span"][1])
+            if rows and rows[-1][0] == f["degree"] and rows[-1][1] == key:
+                rows[-1][2].append(f)
+            else:
+                rows.append((f["degree"], key, [f]))
+        out: list[Node] = []
+        for degree, span, facts in rows:
+            leaves = [self.years_leaf(f) for f in facts]
+            if degree is not None and degree in ladder:
+                text = facts[0]["text"]
+                degrees = vocab.upward_from(degree) if vocab.upward_after(text, degree) else [degree]
+                leaves.insert(0, self.degree_leaf(cid, span, degrees))
+            if len(leaves) == 1:
+                out.append(leaves[0])
+            else:
+                out.append(
+                    {"clause": cid, "span": list(span), "text": facts[0]["text"], "op": "all", "of": leaves}
+                )
+        if len(out) > 1 and len({f["degree"] for f in years}) > 1:
+            return [self._wrap(cid, "any", out)]
+        return out
+
+    def _positions(self, counts: list[dict[str, Any]]) -> list[int]:
+        """Where each count's number is printed, so the words between two counts can be read."""
+        by_span: dict[tuple[int, int], list[int]] = {}
+        out = []
+        for f in counts:
+            key = (f["span"][0], f["span"][1])
+            if key not in by_span:
+                by_span[key] = [m.start() for m in _NUMBER.finditer(self.text, key[0], key[1])]
+            same = [g for g in counts if (g["span"][0], g["span"][1]) == key]
+            k = same.index(f)
+            nums = by_span[key]
+            out.append(nums[k] if len(nums) == len(same) else nums[0] if nums else key[0] + k)
+        return out
+
+    def _count_runs(self, cid: str, counts: list[dict[str, Any]]) -> list[Node]:
+        """Counts joined by 或 (or read as one degree's alternative) into ``any``; the rest side by side."""
+        if not counts:
+            return []
+        pos = self._positions(counts)
+        runs: list[list[Node]] = [[self.count_leaf(counts[0])]]
+        for i in range(1, len(counts)):
+            prev, f = counts[i - 1], counts[i]
+            seg = self.text[pos[i - 1] : pos[i]]
+            leaf = self.count_leaf(f)
+            same = prev["span"] == f["span"]
+            whole = f["text"]
+            joins = "或" in seg if same else bool(_OR_START.match(f["text"]))
+            alt = joins or bool(_SUBSTITUTE.search(self.text[pos[i] : pos[i] + 12]))
+            if same and "或" in whole and not _AND.search(whole):
+                alt = True
+            cond = [d for d in vocab.degrees(seg) if d[0] != "below_required"]
+            status = vocab.statuses(seg)
+            if same and f["kind"] == prev["kind"] and (cond or status):
+                alt = True
+                if cond:
+                    member = self.degree_leaf(cid, f["span"], [cond[0][0]])
+                else:
+                    member = self._leaf(cid, f["span"], "status", **{"in": [status[-1]]})
+                leaf = {
+                    "clause": cid,
+                    "span": list(f["span"]),
+                    "text": f["text"],
+                    "op": "all",
+                    "of": [member, leaf],
+                }
+            if alt:
+                runs[-1].append(leaf)
+            else:
+                runs.append([leaf])
+        return [run[0] if len(run) == 1 else self._wrap(cid, "any", run) for run in runs]
+
+    def _wrap(self, cid: str, op: str, of: list[Node]) -> Node:
+        lo = min(n["span"][0] for n in of)
+        hi = max(n["span"][1] for n in of)
+        return {"clause": cid, "span": [lo, hi], "text": self.text[lo:hi], "op": op, "of": of}
+
+    def _implied(self, c: dict[str, Any]) -> Node | None:
+        """An item that names an achievement without a number: at least one of it."""
+        text = own_text(c)
+        if any(tag == "outstanding" for tag, _, _ in vocab.tags(text)):
+            return self._leaf(c["id"], c["span"], "text", tag="outstanding")
+        implied = self._implied_text(c["id"], c["span"], text)
+        if implied is None:
+            tags = vocab.tags(text)
+            if tags:
+                return self._leaf(c["id"], c["span"], "text", tag=tags[0][0])
+        return implied
+
+    def _implied_text(self, cid: str, span: tuple[int, int] | list[int], text: str) -> Node | None:
+        kind = vocab.implied_kind(text)
+        if kind is None:
+            return None
+        return self._leaf(
+            cid,
+            span,
+            "count",
+            kind=kind[0],
+            subtype=kind[1],
+            min_count=1,
+            unit="项",
+            level=vocab.level(text),
+            rank_max=None,
+            min_words=None,
+            min_amount_cny=None,
+            implied=True,
+        )
+
+
+def _first_of_each_tag(nodes: list[Node]) -> list[Node]:
+    """A clause that says 品德 twice states one condition, not two."""
+    seen: set[str] = set()
+    out = []
+    for n in nodes:
+        if n.get("atom") == "text":
+            if n["tag"] in seen:
+                continue
+            seen.add(n["tag"])
+        out.append(n)
+    return out
