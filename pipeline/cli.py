@@ -25,6 +25,7 @@ from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Input
 COMMANDS: dict[str, tuple[str, ...]] = {
     "pipeline.diff.cli": ("diff", "history"),
     "pipeline.query.cli": ("query", "export", "review", "report"),
+    "pipeline.compare.cli": ("compare",),
 }
 
 _SKIP_NAMES = {".gitkeep", ".DS_Store", "README.md", "Thumbs.db"}
