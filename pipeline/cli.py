@@ -30,8 +30,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 
 _SKIP_NAMES = {".gitkeep", ".DS_Store", "README.md", "Thumbs.db"}
 # what `ingest` and `report` write into a records folder: never input
-_GENERATED_FILES = {"index.html"}
-_GENERATED_DIRS = {"review", "diff"}
+_GENERATED_FILES = {"index.html", "trends.html"}
+_GENERATED_DIRS = {"review", "diff", "history", "compare"}
 
 
 def _records_folder(folder: Path, out: Path) -> bool:

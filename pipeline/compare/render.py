@@ -28,6 +28,8 @@ td.blank { background: #fbfbfb; color: #bbb; }
 td small { display: block; color: #888; font-weight: normal; }
 p.note { color: #555; font-size: 13px; }
 nav a { margin-right: 12px; }
+section.trend { display: inline-block; vertical-align: top; margin: 0 16px 16px 0; }
+table.chart-data { font-size: 12px; }
 """
 
 
