@@ -16,9 +16,9 @@ from the same records is byte-identical.
 from __future__ import annotations
 
 import functools
-import itertools
 import html
 import io
+import itertools
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
