@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.fact_ids import PREFIX, assign_ids
 from pipeline.record import validate
 
 
@@ -42,5 +43,8 @@ def blank_record(text: str = "t", **parts: Any) -> dict[str, Any]:
         "warnings": parts.pop("warnings", []),
     }
     record.update(parts)
+    for kind in PREFIX:  # facts given without an id get the one the pipeline would give them
+        if any("id" not in f for f in record["facts"][kind]):
+            assign_ids(kind, record["facts"][kind])
     validate(record)
     return record

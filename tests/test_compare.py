@@ -158,3 +158,15 @@ def test_clear_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     assert (code, err) == (2, "error: --format xlsx writes a workbook: give --out FILE.xlsx\n")
     code, _, err = run(capsys, "compare", "--data", str(tmp_path / "none"))
     assert code == 1 and err.startswith(f"error: {tmp_path / 'none'}: no such folder")
+
+
+@pytest.mark.parametrize("form", ["md", "html", "json", "xlsx"])
+def test_committed_records_in_every_format(form: str, tmp_path: Path) -> None:
+    out = tmp_path / f"cmp.{form}"
+    assert main(["compare", "--data", str(STRUCTURED), "--format", form, "--out", str(out)]) == 0
+    if form == "xlsx":
+        sheet = load_workbook(out)["条件对比"]
+        assert sheet.max_column == 3 and sheet.max_row > 40
+    else:
+        text = out.read_text(encoding="utf-8")
+        assert "博士·任现职称年限" in text and "连云港市" in text

@@ -68,6 +68,21 @@ def test_page_opens_from_disk_quietly_and_offline(kind: str, site: Path, browser
     assert browser.evaluate("document.body.innerText.length") > 200
 
 
+def _codes() -> set[str]:
+    from pipeline.lexicon import labels
+
+    families = ("degree", "route", "basis", "kind", "level", "per", "subtype")
+    return {code.split(".")[-1] for f in families for code in labels.table(f) if code}
+
+
+@pytest.mark.parametrize("kind", list(PAGES))
+def test_people_read_chinese_not_codes(kind: str, site: Path, browser: Any) -> None:
+    browser.open((site / PAGES[kind]).as_uri())
+    shown = browser.evaluate("document.body.innerText")
+    leaked = {c for c in _codes() if re.search(rf"(?<![A-Za-z_]){c}(?![A-Za-z_])", shown)}
+    assert leaked == set()
+
+
 def test_index_links_reach_every_view(site: Path, browser: Any) -> None:
     browser.open((site / "index.html").as_uri())
     hrefs = browser.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
