@@ -39,7 +39,7 @@ BAD_FILES: list[tuple[str, bytes | Any, str]] = [
     (
         "truncated at the end",
         (STRUCTURED / LIANYUNGANG).read_bytes()[:-3],
-        "truncated: the JSON ends early (Expecting ',' delimiter: line 1141 column 17)",
+        "truncated: the JSON ends early (Expecting ',' delimiter: line 1163 column 17)",
     ),
     (
         "cut inside a character",
@@ -68,7 +68,7 @@ BAD_FILES: list[tuple[str, bytes | Any, str]] = [
     (
         "fact missing a key",
         {**_seed(), "facts": {**_seed()["facts"], "fees": [{"amount": 1}]}},
-        "not a policy record: facts.fees[0] must contain ['clause', 'covers', 'currency', 'per', 'span', 'text'] properties",
+        "not a policy record: facts.fees[0] must contain ['clause', 'covers', 'currency', 'id', 'per', 'span', 'text'] properties",
     ),
 ]
 

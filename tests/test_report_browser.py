@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -66,6 +67,10 @@ def test_page_opens_from_disk_quietly_and_offline(kind: str, site: Path, browser
     assert requests(events) == [url]  # nothing fetched: no script, font, image or style from elsewhere
     assert browser.evaluate("document.documentElement.lang") == "zh-CN"
     assert browser.evaluate("document.body.innerText.length") > 200
+    hrefs = browser.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href.split('#')[0])")
+    targets = {Path(unquote(h.removeprefix("file://"))) for h in hrefs if h.startswith("file:")}
+    assert all(t.is_file() for t in targets), [t for t in targets if not t.is_file()]
+    assert all(h.startswith(("file:", "about:")) or h == "" for h in hrefs)
 
 
 def _codes() -> set[str]:
@@ -86,10 +91,7 @@ def test_people_read_chinese_not_codes(kind: str, site: Path, browser: Any) -> N
 def test_index_links_reach_every_view(site: Path, browser: Any) -> None:
     browser.open((site / "index.html").as_uri())
     hrefs = browser.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
-    files = {Path(h.removeprefix("file://")) for h in hrefs}
-    from urllib.parse import unquote
-
-    files = {Path(unquote(str(f))) for f in files}
+    files = {Path(unquote(h.removeprefix("file://"))) for h in hrefs}
     assert all(f.is_file() for f in files), [f for f in files if not f.is_file()]
     parts = {f.relative_to(site).parts[0] for f in files}
     assert {"review", "diff", "history", "compare", "trends.html"} <= parts
