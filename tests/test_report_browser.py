@@ -73,6 +73,14 @@ def test_page_opens_from_disk_quietly_and_offline(kind: str, site: Path, browser
     assert all(h.startswith(("file:", "about:")) or h == "" for h in hrefs)
 
 
+@pytest.mark.parametrize("kind", list(PAGES))
+def test_screenshot_of_each_page_is_not_blank(kind: str, site: Path, browser: Any, tmp_path: Path) -> None:
+    pytest.importorskip("PIL", reason="Pillow reads the screenshot")
+    browser.open((site / PAGES[kind]).as_uri())
+    ink, _ = _ink(browser.screenshot(tmp_path / f"{kind}.png"))
+    assert 0.01 < ink < 0.6, f"{ink:.1%} dark pixels: blank or broken page"
+
+
 def _codes() -> set[str]:
     from pipeline.lexicon import labels
 
