@@ -43,8 +43,9 @@ def blank_record(text: str = "t", **parts: Any) -> dict[str, Any]:
         "warnings": parts.pop("warnings", []),
     }
     record.update(parts)
-    for kind in PREFIX:  # facts given without an id get the one the pipeline would give them
-        if any("id" not in f for f in record["facts"][kind]):
-            assign_ids(kind, record["facts"][kind])
+    for kind in PREFIX:  # facts written by hand get their ids as the pipeline gives them
+        facts = record["facts"][kind]
+        if any("id" not in f for f in facts):
+            assign_ids(kind, facts)
     validate(record)
     return record
