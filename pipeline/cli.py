@@ -26,12 +26,13 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "pipeline.diff.cli": ("diff", "history"),
     "pipeline.query.cli": ("query", "export", "review", "report"),
     "pipeline.criteria.cli": ("check",),
+    "pipeline.compare.cli": ("compare",),
 }
 
 _SKIP_NAMES = {".gitkeep", ".DS_Store", "README.md", "Thumbs.db"}
 # what `ingest` and `report` write into a records folder: never input
-_GENERATED_FILES = {"index.html"}
-_GENERATED_DIRS = {"review", "diff"}
+_GENERATED_FILES = {"index.html", "trends.html"}
+_GENERATED_DIRS = {"review", "diff", "history", "compare"}
 
 
 def _records_folder(folder: Path, out: Path) -> bool:

@@ -24,7 +24,7 @@ from pipeline.errors import IngestError, RecordInvalid
 from pipeline.record_types import PolicyRecord
 
 # folders ``report`` writes into a records folder: its pages, never records
-GENERATED_DIRS = frozenset({"review", "diff"})
+GENERATED_DIRS = frozenset({"review", "diff", "history", "compare"})
 _REQUIRED = ("schema_version", "record_id", "source", "text", "notice", "clauses", "facts", "warnings")
 
 
