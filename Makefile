@@ -20,12 +20,13 @@ $(STAMP): pyproject.toml
 ingest: $(STAMP)
 	$(PY) -m pipeline ingest $(RAW) --out $(OUT)
 
-# Debian's chromium for the tests that look at rendered pages (diff/review HTML); skipped quietly
-# where apt-get is not available, and those tests then skip with the reason.
+# Debian's chromium for the tests that look at rendered pages (diff/review/report HTML), and a CJK
+# font (fonts-wqy-microhei) that the trend charts draw Chinese with; skipped quietly where apt-get
+# is not available: browser tests then skip with the reason, charts are left out with a warning.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
-	  echo "chromium not installed: browser tests will be skipped"; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q . ; } || { command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) || \
+	  echo "chromium or fonts-wqy-microhei not installed: browser tests skipped, charts left out"; }
 
 test: lint browser
 	$(PY) -m pytest
@@ -47,7 +48,7 @@ accuracy: $(STAMP)
 diff: $(STAMP)
 	@$(PY) -m pipeline diff $(A) $(B) $(if $(FORMAT),--format $(FORMAT))
 
-report: $(STAMP)
+report: $(STAMP) browser
 	$(PY) -m pipeline report --data $(OUT)
 
 clean:

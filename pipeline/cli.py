@@ -27,12 +27,14 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "pipeline.query.cli": ("query", "export", "review", "report"),
     "pipeline.corrections.cli": ("correct", "corrections", "gold"),
     "pipeline.criteria.cli": ("check",),
+    "pipeline.compare.cli": ("compare",),
 }
 
 _SKIP_NAMES = {".gitkeep", ".DS_Store", "README.md", "Thumbs.db"}
 # what `ingest` and `report` write into a records folder: never input
-_GENERATED_FILES = {"index.html"}
-_GENERATED_DIRS = {"review", "diff", "corrections"}  # corrections: the analysts' files beside the records
+_GENERATED_FILES = {"index.html", "trends.html"}
+# corrections: the analysts' files beside the records
+_GENERATED_DIRS = {"review", "diff", "history", "compare", "corrections"}
 
 
 def _records_folder(folder: Path, out: Path) -> bool:

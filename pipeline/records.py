@@ -24,7 +24,7 @@ from pipeline.errors import IngestError, RecordInvalid
 from pipeline.record_types import PolicyRecord
 
 # folders in a records folder that hold no records: the pages ``report`` writes, the corrections
-GENERATED_DIRS = frozenset({"review", "diff", "corrections"})
+GENERATED_DIRS = frozenset({"review", "diff", "history", "compare", "corrections"})
 _REQUIRED = ("schema_version", "record_id", "source", "text", "notice", "clauses", "facts", "warnings")
 
 

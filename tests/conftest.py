@@ -87,3 +87,15 @@ def chromium(tmp: Path, *args: str, check: bool = True):  # type: ignore[no-unty
     assert CHROMIUM is not None
     cmd = [CHROMIUM, *_CHROMIUM_FLAGS, f"--user-data-dir={tmp / 'profile'}", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=check)
+
+
+@pytest.fixture(scope="session")
+def demo_records(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 30-notice demo corpus (scripts/demo_corpus.py), ingested once per test session."""
+    from pipeline.cli import main
+    from scripts.demo_corpus import make_corpus
+
+    root = tmp_path_factory.mktemp("demo")
+    make_corpus(root / "raw")
+    assert main(["ingest", str(root / "raw"), "--out", str(root / "records"), "--jobs", "1"]) == 0
+    return root / "records"

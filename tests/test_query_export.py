@@ -98,6 +98,23 @@ def test_chinese_headers_are_unique() -> None:
     assert len(set(HEADERS.values())) == len(HEADERS)
 
 
+def test_people_read_names_scripts_read_codes(tables: Tables, workbook: Path, tmp_path: Path) -> None:
+    sheet = load_workbook(workbook, read_only=True)["service_years"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    degrees = {r[header.index("学历")] for r in rows[1:]}
+    routes = {r[header.index("途径")] for r in rows[1:]}
+    assert {"博士", "本科", "专业学位硕士"} <= degrees and "bachelor" not in degrees
+    assert "常规" in routes and "regular" not in routes
+    req = pd.read_csv(export(tables, str(tmp_path / "zh") + "/")[3], encoding="utf-8-sig")
+    assert "发明专利" in set(req["子类"]) and "专利" in set(req["类别"])
+    code = pd.read_csv(export(tables, str(tmp_path / "code") + "/", "code")[3], encoding="utf-8-sig")
+    assert list(code.columns) == list(tables.requirements.columns)
+    assert "invention" in set(code["subtype"]) and "patent" in set(code["kind"])
+    with pytest.raises(ExportError, match="Parquet keeps the codes"):
+        export(tables, str(tmp_path / "x.parquet"), "zh")
+
+
 def _disk_fills_on(call: int) -> Callable[..., None]:
     """A writer that writes half a file on its ``call``-th use and then fails as a full disk does."""
     calls = {"n": 0}

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 from pipeline.query.report import previous_years, thresholds, write_report
 from tests.conftest import STRUCTURED
@@ -27,8 +28,8 @@ def _two_years(folder: Path) -> None:
 def test_one_row_per_notice_and_links_resolve(tmp_path: Path) -> None:
     out = write_report(STRUCTURED, tmp_path / "index.html")
     page = out.read_text(encoding="utf-8")
-    assert page.count("<tr><td>") == len(list(STRUCTURED.glob("[!.]*.json")))
-    links = re.findall(r'href="([^"#]+)"', page)
+    assert len(re.findall(r"<tr[^>]* data-place=", page)) == len(list(STRUCTURED.glob("[!.]*.json")))
+    links = [unquote(link) for link in re.findall(r'href="([^"#]+)"', page)]
     assert links and all((tmp_path / link).is_file() for link in links)
 
 
@@ -79,3 +80,18 @@ def test_thresholds_take_the_regular_route_minimum_by_degree() -> None:
         }
     }
     assert thresholds(record) == "博士2年；本科5年；业绩条件2条"
+
+
+def test_warnings_and_likely_duplicates_are_flagged(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    record = json.loads(SEED.read_text(encoding="utf-8"))
+    shutil.copy(SEED, data / SEED.name)
+    record["warnings"] = ["deadline: 10月32日 is not a date"]
+    (data / "copy.txt.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    page = write_report(data, tmp_path / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr( class=\"flagged\")?[^>]* data-place=[^>]*>(.*?)</tr>", page)
+    assert len(rows) == 2 and all(flag for flag, _ in rows)  # same place, series, year: both flagged
+    assert sum("⚠ 1" in cells for _, cells in rows) == 1
+    assert all("重复?" in cells for _, cells in rows)
+    assert 'title="deadline: 10月32日 is not a date"' in page

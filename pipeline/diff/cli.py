@@ -68,7 +68,12 @@ def cmd_history(args: argparse.Namespace) -> int:
         where = f"{args.city}" + (f" {args.series}" if args.series else "")
         print(f"error: {args.data}: no records for {where}", file=sys.stderr)
         return 1
-    text = history_json(records) if args.format == "json" else history_markdown(records, args.city)
+    if args.format == "html":
+        from pipeline.compare.pages import history_html
+
+        text = history_html(records, args.city)
+    else:
+        text = history_json(records) if args.format == "json" else history_markdown(records, args.city)
     _emit(text, args.out)
     return 1 if problems else 0
 
@@ -88,6 +93,11 @@ def register(subparsers: Any) -> None:
     h.add_argument("--city", required=True, help="city (or province) as in notice.city, e.g. 忻州市")
     h.add_argument("--series", help="only this series, e.g. 工程系列")
     h.add_argument("--data", default="data/structured", help="folder of records (default: data/structured)")
-    h.add_argument("--format", choices=("md", "json"), default="md", help="output format (default: md)")
+    h.add_argument(
+        "--format",
+        choices=("md", "json", "html"),
+        default="md",
+        help="output format; html adds trend charts (default: md)",
+    )
     h.add_argument("--out", help="write to this file instead of standard output")
     h.set_defaults(func=cmd_history)

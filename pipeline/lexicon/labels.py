@@ -72,3 +72,25 @@ def column(name: str) -> str:
 def name(family: str, code: str | None) -> str:
     """The display name of a code of any family (tag, status, op, verdict …), else the code itself."""
     return table(family).get(code or "", code or "")
+
+
+def cell(column: str, code: str, kind_code: str | None = None) -> str:
+    """A code in a table column as people read it (exports with ``--labels zh``); unknown: itself.
+
+    ``kind_code`` is the row's ``kind``, which a ``subtype`` is named under (patent.invention).
+    """
+    named = table("cell").get(f"{column}.{code}")
+    if named:
+        return named
+    if column == "subtype":
+        return table("subtype").get(f"{kind_code}.{code}", code)
+    if column == "basis":
+        return table("basis_name").get(code, code)
+    family = {"degree": "degree", "route": "route", "kind": "kind", "level": "level", "per": "per"}.get(
+        column
+    )
+    return (table(family).get(code) or code) if family else code
+
+
+# table columns whose values are codes, translated by ``cell``
+CODE_COLUMNS: frozenset[str] = frozenset({"degree", "basis", "route", "kind", "subtype", "level", "per"})

@@ -53,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="TARGET",
         help="FILE.xlsx, FILE.parquet (one file per table) or DIR/ (CSV)",
     )
+    p.add_argument(
+        "--labels",
+        choices=("zh", "code"),
+        help="zh: Chinese headers and names for codes (default for xlsx and CSV); "
+        "code: the record's own names (Parquet always)",
+    )
     p.set_defaults(func=cmd_export)
 
     p = subparsers.add_parser("review", help="one HTML page showing a record's facts highlighted in its text")
@@ -123,7 +129,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     problems: list[Problem] = []
     try:
-        written = export(load_records(args.data, problems), args.to)
+        written = export(load_records(args.data, problems), args.to, args.labels)
     except (NoRecords, ExportError) as exc:
         _named(problems)
         return _fail(str(exc))

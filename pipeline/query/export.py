@@ -41,15 +41,45 @@ class ExportError(Exception):
     """The target is not a form export understands, or a file could not be written (path and reason)."""
 
 
-def export(tables: Tables, target: str) -> list[Path]:
-    """Write the tables to ``target`` by its form; returns the files written, in table order."""
+LABELS = ("zh", "code")
+
+
+def export(tables: Tables, target: str, labels_as: str | None = None) -> list[Path]:
+    """Write the tables to ``target`` by its form; returns the files written, in table order.
+
+    ``labels_as``: ``zh`` (Chinese headers and code values named, the default for the workbook
+    and CSV, which people open) or ``code`` (the record's own names, for scripts). Parquet is
+    for machines and always keeps the codes.
+    """
+    if labels_as not in (None, *LABELS):
+        raise ExportError(f"--labels {labels_as}: give zh or code")
     if target.endswith((".xlsx", ".XLSX")):
-        return [write_xlsx(tables, Path(target))]
+        return [write_xlsx(tables, Path(target), labels_as or "zh")]
     if target.endswith(".parquet"):
+        if labels_as == "zh":
+            raise ExportError(
+                f"{target}: Parquet keeps the codes (for machines); --labels zh is for .xlsx or CSV"
+            )
         return write_parquet(tables, Path(target))
     if target.endswith(("/", "\\")) or Path(target).is_dir():
-        return write_csv(tables, Path(target))
+        return write_csv(tables, Path(target), labels_as or "zh")
     raise ExportError(f"{target}: give FILE.xlsx, FILE.parquet or a folder ending in /")
+
+
+def named(frame: pd.DataFrame) -> pd.DataFrame:
+    """Code values (bachelor, regular, invention …) as their Chinese names; other values as they are."""
+    import pandas as pd
+
+    out = frame.copy()
+    kinds = out["kind"].astype(object).tolist() if "kind" in out.columns else [None] * len(out)
+    for col in sorted(labels.CODE_COLUMNS & set(out.columns)):
+        values = out[col].astype(object).tolist()
+        out[col] = pd.Series(
+            [None if pd.isna(v) else labels.cell(col, str(v), k) for v, k in zip(values, kinds, strict=True)],
+            index=out.index,
+            dtype=object,
+        )
+    return out
 
 
 def os_reason(exc: OSError, target: Path | None = None) -> str:
@@ -117,20 +147,22 @@ def display_width(value: object) -> int:
     return longest
 
 
-def write_xlsx(tables: Tables, path: Path) -> Path:
-    """One sheet per table, Chinese headers, header row frozen and filterable, columns sized."""
-    write_all([(path, partial(_xlsx, tables))])
+def write_xlsx(tables: Tables, path: Path, labels_as: str = "zh") -> Path:
+    """One sheet per table, Chinese headers (``zh``), header row frozen and filterable, columns sized."""
+    write_all([(path, partial(_xlsx, tables, labels_as))])
     return path
 
 
-def _xlsx(tables: Tables, path: Path) -> None:
+def _xlsx(tables: Tables, labels_as: str, path: Path) -> None:
     import pandas as pd
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in tables.items():
-            out = _excel_ready(frame).rename(columns=lambda c: HEADERS.get(c, c))
+            out = _excel_ready(frame)
+            if labels_as == "zh":
+                out = named(out).rename(columns=lambda c: HEADERS.get(c, c))
             out.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             sheet.freeze_panes = "A2"
@@ -171,9 +203,14 @@ def _parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False)
 
 
-def write_csv(tables: Tables, folder: Path) -> list[Path]:
-    """``folder/<table>.csv`` per table, UTF-8 with BOM so Excel shows the Chinese, English headers for scripts."""
-    return write_all([(folder / f"{name}.csv", partial(_csv, frame)) for name, frame in tables.items()])
+def write_csv(tables: Tables, folder: Path, labels_as: str = "zh") -> list[Path]:
+    """``folder/<table>.csv`` per table, UTF-8 with BOM so Excel shows the Chinese; ``zh``: Chinese
+    headers and names for codes, ``code``: the record's names and codes, for scripts."""
+    if labels_as == "zh":
+        frames = [(n, named(f).rename(columns=lambda c: HEADERS.get(c, c))) for n, f in tables.items()]
+    else:
+        frames = list(tables.items())
+    return write_all([(folder / f"{name}.csv", partial(_csv, frame)) for name, frame in frames])
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:

@@ -234,11 +234,7 @@ def render_page(record: PolicyRecord) -> str:
         panel.append(f"<h3>{e(titles.get(key, key))}</h3><ul>{items}</ul>")
     notice = record["notice"]
     warnings = record["warnings"]
-    warn_html = (
-        "<ul>" + "".join(f"<li>{e(w)}</li>" for w in warnings) + "</ul>"
-        if warnings
-        else "<p>无（no warnings）</p>"
-    )
+    warn_html = "<ul>" + "".join(f"<li>{e(w)}</li>" for w in warnings) + "</ul>" if warnings else "<p>无</p>"
     meta = " · ".join(
         e(str(v))
         for v in (
@@ -286,10 +282,10 @@ mark:target {{ outline: 3px solid #d33; }}
 <main>
 <section id="text">{render_text(record["text"], segs)}</section>
 <aside>
-<h2>警告 Warnings</h2>
+<h2>警告</h2>
 <div class="warnings">{warn_html}</div>
 {show.section(record)}
-<h2>要素 Facts（{len(facts)}）</h2>
+<h2>要素（{len(facts)}）</h2>
 {"".join(panel) or "<p>没有抽取到要素</p>"}
 {criteria_panel(cast(dict[str, Any], record).get("criteria"), [s.start for s in segs], [s.end for s in segs])}
 </aside>
