@@ -22,6 +22,12 @@ _SENTENCE = regex.compile(r"[^。；;\n]+")
 _CELL_SEP = regex.compile(r"\s*\|\s*|\t+")
 _LEVEL = regex.compile(r"正高级|副高级|高级|中级|初级|员级|助理级")
 _CELL_MAX = 20
+# a price per person (每人每科60元, 60元/人): a fee by its own wording, in a schedule that names
+# the item only (监理工程师职业资格考试(主观题)每人每科64元) — unless it pays the person
+_PRICE_BEFORE = regex.compile(r"每人(?:每科|每次|每门)?\s*$")
+_NOT_A_CHARGE = regex.compile(r"奖励|奖金|补助|补贴|资助|津贴|工资|薪酬|报酬|经费")
+# 分别调整为每人150元和80元: the later amounts of one 分别 list share the first one's terms
+_AND_ANOTHER = regex.compile(r"^\s*(?:和|、|及|与|或)\s*$")
 
 
 @functools.cache
@@ -72,6 +78,67 @@ def _table_context(text: str, lo: int, hi: int, at: int) -> tuple[str, str | Non
     return line, level
 
 
+_BARE_AMOUNT = regex.compile(r"\d+(?:\.\d+)?")
+_YUAN_HEADER = regex.compile(r"元")
+
+
+def _column_fees(ctx: Context) -> list[Fee]:
+    """A fee table whose amount column says 元 in its header (| 级别 | 收费标准(元/人) |) and whose
+    rows print bare numbers (| 正高级 | 500 |): one fee per row."""
+    text = ctx.text
+    out: list[Fee] = []
+    lines = [(m.start(), m.group(0)) for m in regex.finditer(r"[^\n]+", text)]
+    header: list[str] | None = None
+    col = -1
+    for start, line in lines:
+        cells = _cells(line) if _CELL_SEP.search(line) else []
+        if len(cells) < 2:
+            header = None
+            continue
+        yuan = [
+            i for i, c in enumerate(cells) if _YUAN_HEADER.search(c) and not regex.search(r"\d|万元|千元", c)
+        ]
+        if yuan and _FEE_CONTEXT.search(line + (text[max(0, start - 200) : start])):
+            header, col = cells, yuan[0]
+            continue
+        if header is None or len(cells) != len(header) or not _BARE_AMOUNT.fullmatch(cells[col]):
+            continue
+        value = float(cells[col])
+        if value <= 0:
+            continue
+        offset = start + _cell_offset(line, col)
+        span = (offset, offset + len(cells[col]))
+        row = " ".join(c for i, c in enumerate(cells) if i != col)
+        covers = tuple(dict.fromkeys(c.group(0) for c in _covers().finditer(row + " " + " ".join(header))))
+        lv = _LEVEL.search(row)
+        per = "person" if "人" in header[col] or any(c in {"人", "人次", "每人"} for c in cells) else None
+        amount = int(value) if value.is_integer() else value
+        out.append(Fee(ctx.evidence(span), amount, "CNY", per, covers, lv.group(0) if lv else None))
+    return out
+
+
+def _cell_offset(line: str, col: int) -> int:
+    """Offset in ``line`` of the text of cell ``col`` (as ``_cells`` splits it)."""
+    lead = len(line) - len(line.lstrip(" |"))
+    pos = lead
+    for _ in range(col):
+        sep = _CELL_SEP.search(line, pos)
+        if sep is None:
+            break
+        pos = sep.end()
+    while pos < len(line) and line[pos] in " |":
+        pos += 1
+    return pos
+
+
+def _is_price(text: str, lo: int, hi: int, m: regex.Match[str]) -> bool:
+    """每人每科60元 / 60元/人: an amount priced per person, in a sentence that pays no one."""
+    per = bool(m.group("per") and "人" in m.group("per"))
+    return (per or bool(_PRICE_BEFORE.search(text, max(lo, m.start() - 6), m.start()))) and not (
+        _NOT_A_CHARGE.search(text, lo, hi)
+    )
+
+
 def extract_fees(ctx: Context) -> list[Fee]:
     text = ctx.text
     out: list[Fee] = []
@@ -88,10 +155,11 @@ def extract_fees(ctx: Context) -> list[Fee]:
             if text[max(lo, m.start() - 1) : m.start()] in {"万", "千"}:
                 continue
             level = None
+            priced = _is_price(text, lo, hi, m)
             if in_table:
                 # a row of a fee table: the column header or the cells above say what it pays for
                 piece, level = _table_context(text, line_lo, line_hi, m.start())
-                if not _FEE_CONTEXT.search(piece):
+                if not _FEE_CONTEXT.search(piece) and not priced:
                     continue
             else:
                 piece_start = max(prev, max(text.rfind(c, lo, m.start()) for c in "，,；;：:") + 1)
@@ -104,6 +172,8 @@ def extract_fees(ctx: Context) -> list[Fee]:
             per_person = bool(m.group("per") and "人" in m.group("per")) or bool(
                 _PER_PERSON.search(piece + text[m.end() : m.end() + 3])
             )
+            if out and not in_table and _AND_ANOTHER.match(text[prev : m.start()]) and prev > lo:
+                covers, per_person = out[-1].covers, out[-1].per == "person"
             value = float(m.group("n"))
             amount = int(value) if value.is_integer() else value
             lv = _LEVEL.search(piece)
@@ -114,4 +184,4 @@ def extract_fees(ctx: Context) -> list[Fee]:
                 )
             )
             prev = m.end()
-    return out
+    return out + _column_fees(ctx)
