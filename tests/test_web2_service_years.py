@@ -149,6 +149,22 @@ LEVELS = [
     ),
     ("web-046-like", "| 级别 | 学历 | 年限 |\n| 助理级 | 大专 | 从事专业技术工作满3年 |", [(3, "junior")]),
     ("prose", "具备大学本科学历,取得中级职称后从事专业技术工作满5年。", [(5, None)]),
+    (
+        "prose with level leads",
+        "正高级:具备大学本科以上学历,取得副高级职称后从事本专业工作满5年;副高级:具备硕士学位,取得中级职称后满4年。",
+        [(5, "senior"), (4, "deputy_senior")],
+    ),
+    (
+        "web-032-like heading",
+        "（二）中级工程师\n1.具备大学本科学历,取得助理工程师职称后从事本专业技术工作满4年。",
+        [(4, "intermediate")],
+    ),
+    (
+        "web2-054-like article heading",
+        "第十条 副高级任职资格评审条件\n一、学历资历\n具备硕士学位,取得中级职称后满4年。",
+        [(4, "deputy_senior")],
+    ),
+    ("heading names no level", "二、申报条件\n具备本科学历,取得中级职称后满5年。", [(5, None)]),
     ("3-tier table", "高级\n\n本科\n\n任中级职务满5年", [(5, None)]),  # 高级 names no one level
 ]
 

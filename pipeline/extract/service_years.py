@@ -16,6 +16,7 @@ from pipeline import lexicon
 from pipeline.extract.context import Context
 from pipeline.extract.dates import find_dates
 from pipeline.extract.numbers import NUMBER, parse_number
+from pipeline.extract.years_matrix import matrix_rules
 from pipeline.lexicon.title_levels import level_code
 from pipeline.patterns import P
 from pipeline.types import Clause, ServiceYears
@@ -25,7 +26,7 @@ _YEARS = regex.compile(
 )
 # words right before the number that make it something other than a tenure rule
 _NOT_TENURE_BEFORE = regex.compile(
-    r"(?:近|提前|破格|每|前|连续|最近|学制|期限为|不超过|超过|延长|推迟|间隔|第|后|再|已有|限|未)\s*$"
+    r"(?:近|提前|破格|每|前|连续|最近|学制|期限为|不超过|超过|延长|推迟|间隔|第|(?<!职称|职务|资格|毕业|出站|聘任|学位|学历)后|再|已有|限|未)\s*$"
 )
 _PIECE = regex.compile(r"[^；;。\n]+")
 _ADVANCE = regex.compile(rf"提前\s*(?P<n>{NUMBER})\s*年")
@@ -46,8 +47,9 @@ _CELL_MAX = 30
 _REFERENCE = regex.compile(
     r"(?<!不)具备(?:上述)?(?:规定|相应)(?:的)?学历|(?<!不)具备上述学历|符合(?:上述)?学历(?:条件|要求)"
 )
-# a period of something other than service: a file kept by an agency, residence
-_NOT_SERVICE_SEGMENT = regex.compile(r"档案|户口|托管|居住|缴纳|社保")
+# a period of something other than service: a file kept by an agency, residence, an assessment
+# record (年度考核3年以上为合格), study hours, papers, an age
+_NOT_SERVICE_SEGMENT = regex.compile(r"档案|户口|托管|居住|缴纳|社保|考核|考评|学时|学分|论文|周岁")
 _COMMA = regex.compile(r"[，,]")
 # 最近连续2年在教育教学一线从事教学工作: a front-line tenure printed without 满 or 以上
 _FRONTLINE = regex.compile(
@@ -179,10 +181,13 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
     text = ctx.text
     out: list[ServiceYears] = []
     said: set[str] = set()  # the degree-and-years phrases read so far (博士毕业满两年)
+    matrix, claimed = matrix_rules(ctx, degrees_in, lambda pos: _route(ctx, ctx.index.at(pos), ""))
     previous = None
     for pm in _PIECE.finditer(text):
         piece_start, piece_end = pm.span()
         piece = pm.group(0)
+        if any(a <= piece_start < b for a, b in claimed):
+            continue  # a row of a degree-by-level matrix, read cell by cell
         if piece == previous and text[piece_start - 1 : piece_start] in "；;":
             continue  # a sentence a copying site doubled (中专,技术员满4年;中专,技术员满4年;)
         previous = piece
@@ -224,7 +229,7 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
             if not shared and _REFERENCE.search(text, piece_start, m.start()):
                 shared = _referred_degree(out, clause)
             cutoff = _cutoff(ctx, m.end(), piece_end)
-            level = level_code(_row_level(text, piece_start, piece))
+            level = level_code(_row_level(text, piece_start, piece)) or _stated_level(ctx, clause, piece)
             basis = "work" if m.re is _FRONTLINE else _basis(text, piece_start, m.start())
             ev = ctx.evidence(m.span())
             degrees: list[str | None] = [d for d, _ in shared] or [None]
@@ -234,7 +239,33 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
             for degree in degrees:
                 out.append(ServiceYears(ev, years, degree, basis, route, cutoff, level=level))
         out.extend(_advanced(ctx, text, piece_start, piece_end, matches, route))
-    return out
+    return sorted([*out, *matrix], key=lambda s: s.evidence.span[0]) if matrix else out
+
+
+_LEVEL_LEAD = regex.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:申报)?(?P<name>[^，,：:；;。\s]{2,10})\s*[：:]"
+)
+_HEADING_TAIL = regex.compile(
+    r"(?:的)?(?:任职资格|专业技术资格|职称|资格)?(?:评审|申报|评定)?(?:基本)?(?:条件|标准|要求)$|(?:任职资格|资格|职称)$"
+)
+_BRACKETED = regex.compile(r"[（(][^）)]*[）)]")
+
+
+def _stated_level(ctx: Context, clause: Clause | None, piece: str) -> str | None:
+    """The level a prose rule leads to where the notice names it: a lead (副高级: 具备…) or the
+    heading of a clause above it (（二）中级工程师, 第十条 中级任职资格评审条件). The 中级 inside the
+    rule itself (取得中级职称后) is the title held, so it never counts."""
+    lead = _LEVEL_LEAD.match(piece)
+    if lead and level_code(lead.group("name")):
+        return level_code(lead.group("name"))
+    for c in ctx.index.ancestors(clause) if clause else []:
+        if not c.heading:
+            continue
+        name = _HEADING_TAIL.sub("", _BRACKETED.sub("", c.heading)).strip()
+        name = name[2:] if name.startswith("申报") else name
+        if level_code(name):
+            return level_code(name)
+    return None
 
 
 def _speaks_of_service(text: str, piece_start: int, piece_end: int, m: regex.Match[str]) -> bool:

@@ -38,4 +38,10 @@ def level_code(name: str | None) -> str | None:
     for suffix in ("职称", "职务", "资格", "岗位"):
         if word.endswith(suffix) and word[: -len(suffix)] in names:
             return names[word[: -len(suffix)]]
+    generic = load("titles")["generic"]
+    for code in LEVEL_CODES:  # 中级工程师, 副高级农艺师: a level word before a title name
+        for prefix in sorted(generic.get(code, []), key=len, reverse=True):
+            rest = word[len(prefix) :]
+            if word.startswith(prefix) and rest and any(rest.endswith(n) for n in names):
+                return code
     return None
