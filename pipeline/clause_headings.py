@@ -29,6 +29,8 @@ _INSTRUCTION = regex.compile(r"下列|如下|以下|之一")
 _HEADING_LINE = regex.compile(r"^[^，。；：,;:？！]{1,40}$")
 _HEADING_LINE_COMMAS = regex.compile(r"^[^。；：;:？！]{1,40}$")
 _HEADING_LEAD = regex.compile(r"^([^，。；：,;:]{2,30})[。：:](?=.)")
+# 一、评审范围 本次评审面向…: a short title, a space, then the body on the same line
+_SPACED_TITLE = regex.compile(r"^([^\s，。；：,;:、]{2,15}(?:、[^\s，。；：,;:、]{2,15})?)[ \u3000]+(?=\S)")
 _SENTENCE_LINE = regex.compile(r"^([^，。；：,;:？！]{2,40})[。.]$")
 _COLON_LINE = regex.compile(r"^([^，。；：,;:？！]{2,40})[：:]$")
 # 专业理论知识, 符合下列条件: the title before the rule that selects its items
@@ -90,6 +92,9 @@ def read(rest: str, style: str, more_after: bool) -> Reading:
         words = lead.group(1).strip()
         if not _INSTRUCTION.search(words) and not _DIGIT.search(words) and not _DEFINITION.search(words):
             return Reading(words, LEAD)
+    spaced = _SPACED_TITLE.match(rest) if style not in _ITEM_STYLES else None
+    if spaced and not _DIGIT.search(spaced.group(1)) and not _INSTRUCTION.search(spaced.group(1)):
+        return Reading(spaced.group(1), LEAD)
     if style in {"chapter", "article"}:
         glued = _glued().match(rest)
         words = glued.group(1) if glued else ""

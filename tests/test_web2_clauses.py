@@ -112,6 +112,12 @@ HEADINGS = [
         [("第一条", "专业理论知识要求"), ("第二条", "专业技术工作经历(能力)要求")],
     ),
     (
+        "a short title, a space, then the body on the label line",
+        "unseen-page shape",
+        "一、评审范围 本次评审面向全市企事业单位。\n二、申报条件 申报人须遵守法律,具有良好品德。",
+        [("一、", "评审范围"), ("二、", "申报条件")],
+    ),
+    (
         "a sentence that starts an article is not a glued title",
         "web-014",
         "第二条 职称评审是按照规定的评审条件和程序,对专业技术人才进行评价的活动。\n"
