@@ -65,6 +65,8 @@ _SERVICE_WORDS = regex.compile(
 # a title or level held right before the number (技术员满5年, 助理满4年, 中级满5年)
 _TITLE_BEFORE = regex.compile(r"师|员|助理|初级|中级|高级|副高|正高|级")
 _ITEM_END = regex.compile(r"(?:工作|经历)、")
+# a piece this short on a line of its own is a table cell
+_BARE_CELL = 8
 _OPEN_PAREN = regex.compile(r"[（(][^）)]*$")
 
 
@@ -271,11 +273,17 @@ def _stated_level(ctx: Context, clause: Clause | None, piece: str) -> str | None
 def _speaks_of_service(text: str, piece_start: int, piece_end: int, m: regex.Match[str]) -> bool:
     """The sentence piece up to the number, or the phrase right after it, speaks of service,
     a title or a degree."""
+    if len(text[piece_start:piece_end].strip()) <= _BARE_CELL and _is_own_line(text, piece_start, piece_end):
+        return True  # a table cell (5年以上): its row's other cells say what it counts
     before = text[piece_start : m.start()]
     after = _COMMA.split(text[m.end() : piece_end], maxsplit=1)[0]
     return bool(
         _SERVICE_WORDS.search(before) or _TITLE_BEFORE.search(before) or _SERVICE_WORDS.search(after[:12])
     )
+
+
+def _is_own_line(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
 
 
 def _item_start(text: str, lo: int, pos: int) -> int:
