@@ -59,7 +59,7 @@ def _glued() -> regex.Pattern[str]:
     # the shortest run of title words, outside brackets, that ends in a title noun and runs
     # straight on into the body (a Han character or a sub-label follows, not a comma)
     return regex.compile(
-        rf"^(?!(?:{openers}))((?:[^\s，。；：,;:、“”《》()（）]|[（(][^）)]{{1,8}}[）)])*?(?:{words}))(?=[\p{{Han}}（(])"
+        rf"^(?!(?:{openers}))((?:[^\s，。；：,;:、“”《》()（）]|[（(][^）)]{{1,8}}[）)]){{0,18}}?(?:{words}))(?=[\p{{Han}}（(])"
     )
 
 

@@ -78,12 +78,16 @@ def _line_starts(text: str) -> list[int]:
 
 def _markers(text: str, starts: list[int]) -> list[_Marker]:
     out = []
+    proper: list[tuple[int, int | None]] | None = None  # (offset, number) of the 一、 labels, once
     for s in starts:
         m = _ANY_LABEL.match(text, s)
         if not m:
-            repaired = _comma_label(text, s)
-            if repaired:
-                out.append(repaired)
+            if _CN_COMMA.match(text, s):
+                if proper is None:
+                    proper = _dun_labels(text)
+                repaired = _comma_label(text, s, proper)
+                if repaired:
+                    out.append(repaired)
             continue
         if m.end() >= len(text):
             continue
@@ -96,24 +100,26 @@ def _markers(text: str, starts: list[int]) -> list[_Marker]:
     return out
 
 
-def _comma_label(text: str, start: int) -> _Marker | None:
+def _dun_labels(text: str) -> list[tuple[int, int | None]]:
+    """Offset and number of every 一、-style label at a line start."""
+    follow = P(rf"(?m)^\s*(?P<l>{STYLES['cn_dun'][1].pattern})")
+    return [
+        (f.start(), label_number(f.group("l"))) for f in follow.finditer(text) if f.group("l").endswith("、")
+    ]
+
+
+def _comma_label(text: str, start: int, proper: list[tuple[int, int | None]]) -> _Marker | None:
     """一,具有… at a line start: the 一、 of a run whose next label (二、) is printed right."""
     m = _CN_COMMA.match(text, start)
     if not m or (start > 0 and text[start - 1] != "\n"):
         return None
     label = m.group(0)[:-1] + "、"
     number = label_number(label)
-    if number is None:
+    i = bisect.bisect_right(proper, (m.end(), -1))
+    if number is None or i >= len(proper) or proper[i][1] != number + 1:
         return None
-    follow = P(rf"(?m)^\s*(?P<l>{STYLES['cn_dun'][1].pattern})")
-    for f in follow.finditer(text, m.end()):
-        n = label_number(f.group("l"))
-        if n == number + 1 and f.group("l").endswith("、"):
-            line_end = text.find("\n", m.end())
-            return _Marker(start, m.end(), "cn_dun", label, len(text) if line_end < 0 else line_end)
-        if n is not None and n <= number:
-            return None
-    return None
+    line_end = text.find("\n", m.end())
+    return _Marker(start, m.end(), "cn_dun", label, len(text) if line_end < 0 else line_end)
 
 
 def _closing_start(text: str, after: int) -> int:

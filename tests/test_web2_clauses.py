@@ -186,6 +186,11 @@ def test_a_label_printed_with_a_comma_is_read_when_its_run_confirms_it(
     assert [label for label, _ in _top(text)] == want
 
 
+def test_many_comma_lines_without_a_run_are_no_labels() -> None:
+    """Each 一, line looks its successor up once (an index of the 一、 labels), not by a scan."""
+    assert _top("一,甲乙丙\n" * 5000 + "二,丁\n") == []
+
+
 def _gold_files() -> list[tuple[str, Path, Path]]:
     sets = [
         ("web2", SHARED / "corpus" / "web2"),
