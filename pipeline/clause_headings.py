@@ -63,6 +63,17 @@ def _glued() -> regex.Pattern[str]:
     )
 
 
+@functools.cache
+def _opener() -> regex.Pattern[str]:
+    return regex.compile(rf"^(?:{lexicon.alternation('headings', 'sentence_openers')})")
+
+
+def _title_words(words: str) -> bool:
+    """专业理论知识 before ``, 符合下列条件``: a noun phrase, not a time phrase (任现职以来), a
+    sentence's subject or verb (申报人员, 具有良好的职业道德) or a count."""
+    return not (_TIME_PHRASE.search(words) or _DIGIT.search(words) or _opener().match(words.strip()))
+
+
 def read(rest: str, style: str, more_after: bool) -> Reading:
     """The heading reading of the text after a label, up to the line end or the next label.
 
@@ -71,7 +82,7 @@ def read(rest: str, style: str, more_after: bool) -> Reading:
     if not rest:
         return Reading(None, NONE)
     rule = _BEFORE_RULE.match(rest)
-    if rule and not _TIME_PHRASE.search(rule.group(1)) and not _DIGIT.search(rule.group(1)):
+    if rule and _title_words(rule.group(1)):
         return Reading(rule.group(1).strip(), LEAD)
     if style in _ITEM_STYLES:
         short = len(rest) <= 15 and _HEADING_LINE.match(rest.rstrip("：:"))

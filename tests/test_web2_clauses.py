@@ -54,6 +54,12 @@ HEADINGS = [
         [("1.", None), ("2.", None), ("3.", None)],
     ),
     (
+        "a sentence's subject or verb before the rule is not a title",
+        "unseen-page shape",
+        "（一）具有良好的职业道德，符合下列条件之一：\n1.遵守法律。\n（二）申报人员，须符合以下条件：\n1.从事专业工作。",
+        [("（一）", None), ("（二）", None)],
+    ),
+    (
         "a run of plain sentences: a short one among them is a sentence too",
         "web2-032",
         "一、遵守国家法律、法规,热爱体育事业,具有良好的职业道德。\n\n二、专职从事体育项目训练和指导工作,具备相应的专业知识,"
