@@ -185,6 +185,7 @@ def test_spaced_out_characters() -> None:
     ]
 
 
-@pytest.mark.xfail(reason="'从事专业工作2年' with neither 满 nor 以上 is not read as a minimum (web2-004)")
-def test_years_without_a_minimum_word() -> None:
+def test_years_right_after_the_work_they_count() -> None:
+    """web2-004: 从事专业工作2年 is a minimum without 满 or 以上; 工作30年来 tells history."""
     assert _got("大专毕业,见习一年期满,从事专业工作2年,认定助级资格;") == [(2, "college")]
+    assert _got("从事档案工作30年来,成绩显著。") == []

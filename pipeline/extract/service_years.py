@@ -22,7 +22,7 @@ from pipeline.patterns import P
 from pipeline.types import Clause, ServiceYears
 
 _YEARS = regex.compile(
-    rf"(?P<man>满|已满|累计满|达到)?\s*(?P<n>{NUMBER})\s*(?:个)?\s*(?:周)?年(?!度|内|以内|以来|底|末|级|月|龄|\d)\s*(?P<up>及以上|以上|或以上|\(含\)|（含）)?"
+    rf"(?P<man>满|已满|累计满|达到)?\s*(?P<n>{NUMBER})\s*(?:个)?\s*(?:周)?年(?!度|内|以内|以来|来|底|末|级|月|龄|\d)\s*(?P<up>及以上|以上|或以上|\(含\)|（含）)?"
 )
 # words right before the number that make it something other than a tenure rule
 _NOT_TENURE_BEFORE = regex.compile(
@@ -65,6 +65,8 @@ _SERVICE_WORDS = regex.compile(
 # a title or level held right before the number (技术员满5年, 助理满4年, 中级满5年)
 _TITLE_BEFORE = regex.compile(r"师|员|助理|初级|中级|高级|副高|正高|级")
 _ITEM_END = regex.compile(r"(?:工作|经历)、")
+# 从事专业工作2年: a number right after the work it counts is a minimum without 满 or 以上
+_WORK_BEFORE = regex.compile(r"从事[^，,；;。]{0,12}工作\s*$")
 # a piece this short on a line of its own is a table cell
 _BARE_CELL = 8
 _OPEN_PAREN = regex.compile(r"[（(][^）)]*$")
@@ -199,7 +201,7 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
         matches = [
             m
             for m in _YEARS.finditer(text, piece_start, piece_end)
-            if (m.group("man") or m.group("up"))
+            if (m.group("man") or m.group("up") or _WORK_BEFORE.search(text, piece_start, m.start()))
             and not _NOT_TENURE_BEFORE.search(text[max(piece_start, m.start() - 6) : m.start()])
             and (parse_number(m.group("n")) or 0) <= 60
             and not _NOT_SERVICE_SEGMENT.search(_segment(text, piece_start, m.start()))
