@@ -27,17 +27,12 @@ browser:
 	  (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: browser tests will be skipped"; }
 
-test: $(STAMP) browser
-	$(PY) -m ruff check pipeline tests scripts bench
-	$(PY) -m ruff format --check pipeline tests scripts bench
-	$(PY) -m mypy pipeline
+test: lint browser
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check pipeline tests scripts bench
 	$(PY) -m ruff format --check pipeline tests scripts bench
-	$(PY) -m mypy pipeline
-	$(PY) -m ruff format --check pipeline tests scripts
 	$(PY) -m mypy pipeline
 
 bench: $(STAMP)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import lexicon
+from pipeline.patterns import PAGE_NUMBER_LINE, STARTS_BLOCK
 from pipeline.types import NormalizedText
 
 
@@ -165,10 +166,6 @@ def _markdown(m: _Mapped) -> _Mapped:
     return m
 
 
-_PAGE_NUMBER = regex.compile(
-    r"(?m)^[ \t]*(?:[-—–－~]+[ \t]*\d{1,4}[ \t]*[-—–－~]+|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,，/][ \t]*共[ \t]*\d{1,4}[ \t]*页)?"
-    r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$"
-)
 # a web page's navigation and tool lines around a notice's body (breadcrumbs, share and print links)
 _WEB_CHROME = regex.compile(
     r"(?m)^[ \t]*(?:(?:当前位置|您当前的位置|您的位置|当前所在位置)[:：]?.*|.*首页[ \t]*>.*"
@@ -181,7 +178,7 @@ _CHROME_HINTS = ("位置", "首页", "分享到", "字体", "打印", "关闭窗
 
 
 def _page_furniture(m: _Mapped) -> _Mapped:
-    m = _sub(m, _PAGE_NUMBER, "")
+    m = _sub(m, PAGE_NUMBER_LINE, "")
     if any(h in m.text for h in _CHROME_HINTS):
         m = _sub(m, _WEB_CHROME, "")
     return _sub(m, _NO_BODY, "")
@@ -212,69 +209,84 @@ _TRAILING = regex.compile(r"(?m)[ \t]+$")
 _LEADING = regex.compile(r"(?m)^[ \t]+")
 _BLANKS = regex.compile(r"\n{3,}")
 
-# a line that is a clause number, a bullet or the start of a block: never glued to the line above
-_STARTS_BLOCK = regex.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|[①-⑳]|第[一二三四五六七八九十百\d]+[章条节]|附件|抄送|抄报|联系|"
-    r"\d{4}年\d{1,2}月\d{1,2}日)"
-)
 _ENDS_SENTENCE = regex.compile(r"[。；;！!？?：:…”\"）)》|]$")
-_MIN_WRAPPED_LINE = 18
 # running prose has inner punctuation; a masthead or a title line has none of these
 _PROSE = regex.compile(r"[，,；;。、]")
 _ENDS_TITLE = regex.compile(r"(?:通知|通告|公告|意见|办法|方案|细则|规定|决定|函|批复|报告|条件|标准)$")
 
 
+# a line this long or longer is a full printed line, one that may wrap
+_MIN_WRAPPED_LINE = 18
+# a heading or title line is at most this long; a line that long or longer is running text
+_HEADING_MAX = 40
+
+
+def _is_short_heading(line: str) -> bool:
+    """A clause number with a short heading (二、申报条件) whose brackets are all closed."""
+    return bool(STARTS_BLOCK.match(line)) and len(line) <= _HEADING_MAX and not _unclosed(line)
+
+
+def _may_wrap(line: str) -> bool:
+    """A line that can run on into the next: a full line of prose that ends no sentence,
+    is no title and no short numbered heading."""
+    return (
+        len(line) >= _MIN_WRAPPED_LINE
+        and not _is_short_heading(line)
+        and bool(_PROSE.search(line))
+        and not _ENDS_TITLE.search(line)
+        and not _ENDS_SENTENCE.search(line)
+    )
+
+
+def _continues(line: str) -> bool:
+    """A line that can be the rest of the sentence above: it starts no block and is no title,
+    and it completes the sentence (ends with its punctuation) or is itself a long line."""
+    return (
+        not STARTS_BLOCK.match(line)
+        and not _is_title_line(line)
+        and (bool(_ENDS_SENTENCE.search(line)) or len(line) >= _HEADING_MAX)
+    )
+
+
+def _is_wrap(before: str, after: str) -> bool:
+    """Is the break between these two (stripped) lines a wrap rather than a paragraph end?"""
+    return _may_wrap(before) and _continues(after) and _glue(before, after)
+
+
 def _join_broken_lines(m: _Mapped) -> _Mapped:
     """A sentence split over a line or page break is one sentence again.
 
-    A break is a wrap, not a paragraph end, when the line before is long (a
-    full printed line), does not end a sentence, the next line does not start
-    a clause, a list item or the signature, and the next line completes the
-    sentence (ends with its punctuation) or is itself a long line. Short lines
-    without punctuation on both sides are list items or table cells.
+    Blank lines between the two halves (a page break) go with the break. Short lines
+    without punctuation on both sides are list items or table cells and stay apart.
     """
     text = m.text
-    lines = text.split("\n")
-    starts = []
-    pos = 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
     cuts: list[tuple[int, int]] = []
-    prev = None
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        if prev is not None:
-            pline = lines[prev].strip()
-            if (
-                len(pline) >= _MIN_WRAPPED_LINE
-                and not (_STARTS_BLOCK.match(pline) and len(pline) <= _HEADING_MAX and not _unclosed(pline))
-                and _PROSE.search(pline)
-                and not _ENDS_TITLE.search(pline)
-                and not _ENDS_SENTENCE.search(pline)
-                and not _STARTS_BLOCK.match(line.lstrip())
-                and not _is_title_line(line.strip())
-                and (_ENDS_SENTENCE.search(line.strip()) or len(line.strip()) >= _HEADING_MAX)
-                and _glue(pline, line.strip())
-            ):
-                cuts.append((starts[prev] + len(lines[prev]), starts[i]))
-        prev = i
+    prev: tuple[int, str] | None = None  # (end offset, stripped text) of the last non-blank line
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            if prev is not None and _is_wrap(prev[1], stripped):
+                cuts.append((prev[0], pos))
+            prev = (pos + len(line), stripped)
+        pos += len(line) + 1
+    return _delete(m, cuts)
+
+
+def _delete(m: _Mapped, cuts: list[tuple[int, int]]) -> _Mapped:
+    """``m`` without the characters of each (start, end) cut; the cuts are sorted and disjoint."""
     if not cuts:
         return m
     out: list[str] = []
     out_offs: list[int] = []
     pos = 0
     for s, e in cuts:
-        out.append(text[pos:s])
+        out.append(m.text[pos:s])
         out_offs.extend(m.offs[pos:s])
         pos = e
-    out.append(text[pos:])
+    out.append(m.text[pos:])
     out_offs.extend(m.offs[pos:])
     return _Mapped("".join(out), out_offs)
-
-
-_HEADING_MAX = 40
 
 
 def _is_title_line(line: str) -> bool:
@@ -324,19 +336,7 @@ def _han_gaps(m: _Mapped) -> _Mapped:
         pos += len(line) + 1
     if not keep:
         return m
-    cuts = sorted(mm.start() for a, b in keep for mm in _HAN_GAP.finditer(text, a, b))
-    if not cuts:
-        return m
-    out: list[str] = []
-    offs: list[int] = []
-    pos = 0
-    for c in cuts:
-        out.append(text[pos:c])
-        offs.extend(m.offs[pos:c])
-        pos = c + 1
-    out.append(text[pos:])
-    offs.extend(m.offs[pos:])
-    return _Mapped("".join(out), offs)
+    return _delete(m, sorted((g.start(), g.end()) for a, b in keep for g in _HAN_GAP.finditer(text, a, b)))
 
 
 def _tidy(m: _Mapped) -> _Mapped:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import clause_headings
-from pipeline.patterns import P
+from pipeline.patterns import P, cn_to_int, org_suffix
 from pipeline.types import Clause, NormalizedText
 
 _CN = "一二三四五六七八九十百"
@@ -49,10 +49,9 @@ _CLOSING_START = regex.compile(
     r"^(?:附件|附表|联系人|联系电话|联系方式|联系地址|咨询电话|电子邮箱|邮箱|抄报|抄送|公开类型|公开方式|本通知|特此通知)"
 )
 _SIGNATURE_LINE = regex.compile(
-    r"^(?:\d{4}年\d{1,2}月\d{1,2}日(?:印发?)?|共印\d+份|[^，。；：,;:]{2,40}(?:局|厅|办公室|委员会|政府|中心|部|处|科|院|会|办|委|所|公司))$"
+    r"^(?:\d{4}年\d{1,2}月\d{1,2}日(?:印发?)?|共印\d+份|[^，。；：,;:]{2,40}(?:" + org_suffix() + "))$"
 )
 _CLOSING_LINE_MAX = 45
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
 
 @dataclass(frozen=True)
@@ -292,15 +291,5 @@ def label_number(label: str | None) -> int | None:
     digits = P(r"\d+").search(label)
     if digits:
         return int(digits.group(0))
-    cn = regex.search(rf"[{_CN}]+", label)
-    if not cn:
-        return None
-    s = cn.group(0)
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DIGITS.get(s[1], 0)
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return _CN_DIGITS.get(a, 0) * 10 + (_CN_DIGITS.get(b, 0) if b else 0)
-    return _CN_DIGITS.get(s)
+    cn = P(rf"[{_CN}]+").search(label)
+    return cn_to_int(cn.group(0)) if cn else None

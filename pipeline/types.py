@@ -110,7 +110,7 @@ class Deadline:
 @dataclass(frozen=True)
 class Fee:
     evidence: Evidence
-    amount: float
+    amount: int  # whole yuan: money is never a float (fees.py says why)
     currency: str
     per: str | None
     covers: tuple[str, ...]

@@ -55,28 +55,16 @@ def load_json(path: Path) -> Any:
 
 def facts_of(text: str, year: int | None = 2024, issue_date: str | None = None, city: str | None = None):  # type: ignore[no-untyped-def]
     """Facts of a snippet, read as if it stood in a notice of ``year`` (signed ``issue_date``, in ``city``)."""
-    from pipeline import gazetteer
-    from pipeline.extract.contacts import extract_contacts
+    from pipeline.extract import FACT_EXTRACTORS
     from pipeline.extract.context import Context
-    from pipeline.extract.deadlines import extract_deadlines
-    from pipeline.extract.fees import extract_fees
-    from pipeline.extract.requirements import extract_requirements
-    from pipeline.extract.service_years import extract_service_years
     from pipeline.normalize import normalize
-    from pipeline.segment import ClauseIndex, segment
+    from pipeline.segment import segment
     from pipeline.types import Facts
 
     norm = normalize(text)
     clauses = segment(norm)
-    ctx = Context(norm.text, clauses, ClauseIndex(clauses), year=year, issue_date=issue_date, city=city)
-    ctx.area_code = gazetteer.area_code(city)
-    return Facts(
-        service_years=extract_service_years(ctx),
-        requirements=extract_requirements(ctx),
-        deadlines=extract_deadlines(ctx),
-        fees=extract_fees(ctx),
-        contacts=extract_contacts(ctx, ()),
-    )
+    ctx = Context.of(norm.text, clauses, year=year, issue_date=issue_date, city=city)
+    return Facts(**{name: extractor(ctx) for name, extractor in FACT_EXTRACTORS})
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -202,3 +202,67 @@ def test_age_rules_and_vague_dates_inside_a_sentence_with_a_deadline(text: str, 
 
 def test_event_label_drops_the_clause_number() -> None:
     assert facts_of("（一）网上申报：2025年6月16日—7月15日，在线填报。").deadlines[0].event == "网上申报"
+
+
+MONEY = [
+    # (printed, amount in integer yuan)
+    ("评审费500元/人。", 500),
+    ("评审费500.00元/人。", 500),
+    ("评审费 1200 元/人。", 1200),
+]
+
+
+@pytest.mark.parametrize(("text", "amount"), MONEY)
+def test_fee_amounts_are_integer_yuan(text: str, amount: int) -> None:
+    (fee,) = facts_of(text).fees
+    assert fee.amount == amount and type(fee.amount) is int
+
+
+def test_fee_in_jiao_is_reported_not_rounded() -> None:
+    from pipeline.extract.context import Context
+    from pipeline.extract.fees import extract_fees
+
+    ctx = Context.of("资料复印费12.5元/人。", [])
+    assert extract_fees(ctx) == []
+    assert ctx.warnings == ["fee amount not in whole yuan, not read: 12.5元/人"]
+
+
+FEE_TABLES_MORE = [
+    # a flattened table whose header cell is longer than 20 characters: a cell is up to 30
+    (
+        "long header cell",
+        "专业技术资格评审及面试答辩收费标准（按级别）\n高级\n500元/人\n中级\n300元/人",
+        [(500, "高级"), (300, "中级")],
+    ),
+    # the header a few blank lines above a pipe row
+    ("pipe row below blank lines", "| 级别 | 评审费 |\n\n\n| 高级 | 450元 |", [(450, "高级")]),
+]
+
+
+@pytest.mark.parametrize(("shape", "text", "want"), FEE_TABLES_MORE, ids=[f[0] for f in FEE_TABLES_MORE])
+def test_more_fee_tables(shape: str, text: str, want: list) -> None:
+    assert [(f.amount, f.level) for f in facts_of(text).fees] == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "评审费300元/人！答辩费200元/人？请按时缴纳。",
+        "任工程师满5年！本科毕业，从事专业技术工作满10年。",
+        "发表论文2篇以上！获得市级奖励1项以上？",
+        "申报时间为9月1日至9月30日！逾期不予受理。",
+    ],
+)
+def test_every_fact_quotes_one_sentence(text: str) -> None:
+    """A fact's sentence is a sentence as patterns.SENTENCE cuts it, whatever extractor read it."""
+    from pipeline.patterns import SENTENCE
+
+    # a sentence is quoted with or without the mark that ends it
+    sentences = {
+        m.group(0).strip() + end for m in SENTENCE.finditer(text) for end in ("", text[m.end() : m.end() + 1])
+    }
+    facts = facts_of(text)
+    found = [*facts.fees, *facts.service_years, *facts.requirements, *facts.deadlines]
+    assert found
+    for fact in found:
+        assert fact.evidence.text in sentences, fact

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract.contacts import extract_urls
+from pipeline.extract.context import Context
 from pipeline.extract.notice import repair_broken_numbers, specialties
 from tests.conftest import needs_shared, run_text, web_text
 
@@ -92,10 +93,10 @@ def test_numbers_that_lost_their_closing_bracket(text: str, want: list[str]) -> 
 
 
 def test_watermark_address_is_not_a_url_of_the_notice() -> None:
-    warnings: list[str] = []
     text = "医学全在线网站www.med126.com对召开评审会议。请登录 www.hrss.gov.cn 查询，或 https://a.gov.cn/x。"
-    assert extract_urls(text, warnings) == ["www.hrss.gov.cn", "https://a.gov.cn/x"]
-    assert warnings == ["web-site watermark address ignored: www.med126.com"]
+    ctx = Context.of(text, [])
+    assert extract_urls(ctx) == ["www.hrss.gov.cn", "https://a.gov.cn/x"]
+    assert ctx.warnings == ["web-site watermark address ignored: www.med126.com"]
 
 
 @needs_shared

@@ -14,17 +14,15 @@ import regex
 
 from pipeline import lexicon
 from pipeline.extract.context import Context
-from pipeline.patterns import P
-from pipeline.types import Contact
+from pipeline.patterns import P, line_start, office_suffix, org_suffix
+from pipeline.types import Contact, Evidence
 
 EMAIL = regex.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 URL = regex.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]*)?")
 _NAME_SPLIT = regex.compile(r"[\s、和及/]+")
 _NOT_NAME = regex.compile(r"电话|方式|地址|邮箱")
-_ORG_WITH_ADDRESS = regex.compile(
-    r"(?P<org>[^（(]+?(?:局|厅|办公室|中心|委员会|办|科|处))[（(](?P<addr>[^）)]+)[）)]"
-)
-_OFFICE = r"[\p{Han}（）()]{2,30}?(?:办公室|中心|处|科|局|室|厅|股|站|部|所)"
+_ORG_WITH_ADDRESS = regex.compile(rf"(?P<org>[^（(]+?(?:{org_suffix()}))[（(](?P<addr>[^）)]+)[）)]")
+_OFFICE = rf"[\p{{Han}}（）()]{{2,30}}?(?:{office_suffix()})"
 _OFFICE_THEN_NAME = regex.compile(rf"(?P<org>{_OFFICE})(?P<name>\p{{Han}}{{2,3}})")
 # 湖南省…专业技术人员管理处：彭立军，0731-89991263 — an office, a person, then the phone
 _OFFICE_PERSON_PHONE = regex.compile(
@@ -40,20 +38,26 @@ _PHONE_LABEL = regex.compile(r"(?:联系|咨询|办公|服务|监督|举报)?(?:
 _NAME_LABEL = regex.compile(r"联\s*系\s*人\s*[：:]?\s*")
 _NAME = regex.compile(r"[\p{Han}]{2,4}(?:老师|同志|先生|女士)?")
 _ADDRESS = regex.compile(r"(?:联系|通讯|办公|报送|受理)?地址\s*[：:]\s*(?P<addr>[^；;。\n]+)")
+# how far after a label its block runs: labels closer than this make one block
 _BLOCK_GAP = 160
+# how far back on its line a label's block may start (the office or names printed before 联系人)
+_BLOCK_LEAD = 80
 
 
 def _digits(s: str) -> str:
     return _NOT_PHONE_CHAR.sub("", s.replace("－", "-").replace("—", "-")).strip("-")
 
 
-def extract_emails(text: str) -> list[str]:
-    return list(dict.fromkeys(m.group(0).rstrip(".") for m in EMAIL.finditer(text)))
+def extract_emails(ctx: Context) -> list[str]:
+    """Every e-mail address once (plain strings: the contract reads ``facts.emails`` so)."""
+    return list(dict.fromkeys(m.group(0).rstrip(".") for m in EMAIL.finditer(ctx.text)))
 
 
-def extract_urls(text: str, warnings: list[str] | None = None) -> list[str]:
-    """Every URL once. A bare www-address glued between Chinese characters (网站www.x.com对…)
-    is a copying site's watermark, not the notice's: dropped with a warning."""
+def extract_urls(ctx: Context) -> list[str]:
+    """Every URL once (plain strings, as the contract reads ``facts.urls``). A bare www-address
+    glued between Chinese characters (网站www.x.com对…) is a copying site's watermark, not the
+    notice's: dropped with a warning."""
+    text = ctx.text
     out = []
     for m in URL.finditer(text):
         u = m.group(0).rstrip(".,;:)'")
@@ -64,8 +68,7 @@ def extract_urls(text: str, warnings: list[str] | None = None) -> list[str]:
             and _HAN_BEFORE.search(text, 0, m.start())
             and _HAN_AFTER.match(text, m.start() + len(u))
         ):
-            if warnings is not None:
-                warnings.append(f"web-site watermark address ignored: {u}")
+            ctx.warnings.append(f"web-site watermark address ignored: {u}")
             continue
         out.append(u)
     return list(dict.fromkeys(out))
@@ -111,8 +114,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     )
     blocks: list[tuple[int, int]] = []
     for a in anchors:
-        line_start = text.rfind("\n", 0, a) + 1
-        lo = max(line_start, a - 80) if a - line_start > 80 else line_start
+        lo = max(line_start(text, a), a - _BLOCK_LEAD)
         hi = min(a + _BLOCK_GAP, len(text))
         if blocks and lo <= blocks[-1][1]:
             blocks[-1] = (blocks[-1][0], max(blocks[-1][1], hi))
@@ -178,59 +180,90 @@ def _org_address(text: str, lo: int, hi: int) -> tuple[str | None, str | None]:
     return None, address
 
 
-def extract_contacts(ctx: Context, issuers: tuple[str, ...]) -> list[Contact]:
+def _groups(text: str, lo: int, hi: int) -> list[_Group]:
+    """The block's groups in order: one per 联系人 label, one per 处室＋姓名＋电话 entry naming
+    someone no label named; a labelled person printed after an office gets that office."""
+    groups = [_Group(m.start(), _names_at(text, m.end(), hi)) for m in _NAME_LABEL.finditer(text, lo, hi)]
+    named = {n for g in groups for n in g.names}
+    for m in _OFFICE_PERSON_PHONE.finditer(text, lo, hi):
+        if m.group("name") not in named and not _NOT_NAME.search(m.group("name")):
+            groups.append(_Group(m.start("name"), [m.group("name")], org=m.group("org")))
+    for g in groups:
+        office = _OFFICE_PERSON_PHONE.search(text, g.start, hi) if g.org is None and g.names else None
+        if office and office.group("name") == g.names[0]:
+            g.org = office.group("org").removeprefix("联系人").lstrip("：: ")
+    return sorted(groups, key=lambda g: g.start) or [_Group(lo)]
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What a block prints once for every group in it."""
+
+    org: str | None
+    address: str | None
+    email: str | None
+    url: str | None
+
+
+def _shared(ctx: Context, lo: int, hi: int) -> _Shared:
+    """The block's e-mail, web address, address and office; the office defaults to the last issuer."""
+    text = ctx.text
+    email_m = EMAIL.search(text, lo, hi)
+    url_m = URL.search(text, lo, hi)
+    org, address = _org_address(text, lo, hi)
+    return _Shared(
+        org or (ctx.issuers[-1] if ctx.issuers else None),
+        address,
+        email_m.group(0) if email_m else None,
+        url_m.group(0) if url_m else None,
+    )
+
+
+def _group_contacts(
+    ev: Evidence, g: _Group, phones: list[tuple[str, bool]], shared: _Shared
+) -> list[Contact]:
+    """One entry per person of the group; as many phones as people pair up in order, else all
+    take the first, and a second number for the last person (a landline and a mobile) is one more."""
+    org = g.org or shared.org
+    g_phones: list[tuple[str | None, bool]] = [*phones] or [(None, False)]
+    people: list[str | None] = list(dict.fromkeys(g.names)) or [None]
+    paired = len(g_phones) == len(people)
+    out = [
+        Contact(ev, org, person, *g_phones[k if paired else 0], shared.email, shared.address, shared.url)
+        for k, person in enumerate(people)
+    ]
+    if people != [None]:
+        out.extend(
+            Contact(ev, org, people[-1], *found, None, shared.address, None)
+            for found in g_phones[len(people) :]
+        )
+    return out
+
+
+def extract_contacts(ctx: Context) -> list[Contact]:
     """One entry per person. Within a block, each 联系人 label opens a group: the phones printed
     after it (before the next label) are that group's; e-mail, address and office printed once
     are shared by every group of the block."""
     text = ctx.text
     out: list[Contact] = []
     for lo, hi in _blocks(text):
-        labels = list(_NAME_LABEL.finditer(text, lo, hi))
         phones = _phone_spans(ctx, lo, hi)
-        if not phones and not labels:
+        if not phones and not _NAME_LABEL.search(text, lo, hi):
             continue
-        groups = [_Group(m.start(), _names_at(text, m.end(), hi)) for m in labels]
-        named = {n for g in groups for n in g.names}
-        for m in _OFFICE_PERSON_PHONE.finditer(text, lo, hi):
-            if m.group("name") not in named and not _NOT_NAME.search(m.group("name")):
-                groups.append(_Group(m.start("name"), [m.group("name")], org=m.group("org")))
-        for g in groups:
-            office = _OFFICE_PERSON_PHONE.search(text, g.start, hi) if g.org is None and g.names else None
-            if office and office.group("name") == g.names[0]:
-                g.org = office.group("org").removeprefix("联系人").lstrip("：: ")
-        groups = sorted(groups, key=lambda g: g.start) or [_Group(lo)]
+        groups = _groups(text, lo, hi)
         for pos, found in phones:
             owner = next((g for g in reversed(groups) if g.start <= pos), groups[0])
             owner.phones.append(found)
-        email_m = EMAIL.search(text, lo, hi)
-        url_m = URL.search(text, lo, hi)
-        org, address = _org_address(text, lo, hi)
-        org = org or (issuers[-1] if issuers else None)
-        shared = next((g.phones for g in groups if g.phones), [])
+        shared = _shared(ctx, lo, hi)
+        block_phones = next((g.phones for g in groups if g.phones), [])
         ev = ctx.evidence((lo, min(hi, lo + 1)))
         for g in groups:
-            g_org = g.org or org
-            g_phones: list[tuple[str | None, bool]] = [*(g.phones or shared)] or [(None, False)]
-            people: list[str | None] = list(dict.fromkeys(g.names)) or [None]
-            for k, person in enumerate(people):
-                phone, inferred = (
-                    g_phones[min(k, len(g_phones) - 1)] if len(g_phones) == len(people) else g_phones[0]
-                )
-                out.append(
-                    Contact(
-                        ev,
-                        g_org,
-                        person,
-                        phone,
-                        inferred,
-                        email_m.group(0) if email_m else None,
-                        address,
-                        url_m.group(0) if url_m else None,
-                    )
-                )
-            for phone, inferred in (
-                g_phones[len(people) :] if people != [None] and len(g_phones) > len(people) else []
-            ):
-                # a second number printed for the same person (a landline and a mobile)
-                out.append(Contact(ev, g_org, people[-1], phone, inferred, None, address, None))
+            out.extend(_group_contacts(ev, g, g.phones or block_phones, shared))
+    if ctx.area_code is None and any(_is_local(c.phone) for c in out):
+        ctx.warn("a local phone number without area code, and the notice's city is unknown")
     return out
+
+
+def _is_local(phone: str | None) -> bool:
+    """A number printed without its area code (85811227): neither 0… nor a mobile 1…."""
+    return bool(phone) and not (phone or "").startswith(("0", "1"))

@@ -1,8 +1,10 @@
 """What every extractor needs to know about the notice it reads.
 
-Built once per notice: the text, the clause index, and the notice's own
-reference date and place, so that year-less dates and bare phone numbers
-resolve against the notice, never against the clock.
+Built once per notice, after the metadata and before any fact is read: the
+text, the clause index, and the notice's own reference date, place, issuers
+and signing-date lines, so that year-less dates and bare phone numbers resolve
+against the notice, never against the clock. Frozen: an extractor reads the
+context and returns facts; the one thing it may add to is ``warnings``.
 """
 
 from __future__ import annotations
@@ -10,16 +12,13 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-import regex
-
+from pipeline import gazetteer
+from pipeline.patterns import SENTENCE_END
 from pipeline.segment import ClauseIndex
 from pipeline.types import Clause, Evidence, Span
 
-# sentence ends; a clause's text is split at these before facts are read
-_SENTENCE_END = regex.compile(r"[。；;！!？?\n]")
 
-
-@dataclass
+@dataclass(frozen=True)
 class Context:
     text: str
     clauses: list[Clause]
@@ -27,12 +26,42 @@ class Context:
     year: int | None = None  # the evaluation year (年度)
     issue_date: str | None = None
     city: str | None = None
-    area_code: str | None = None
+    area_code: str | None = None  # the city's telephone area code, for bare local numbers
+    issuers: tuple[str, ...] = ()
+    own_numbers: tuple[str, ...] = ()  # the notice's own 文号, never a citation
+    signing_spans: frozenset[Span] = frozenset()  # dates alone on a line (落款, 印发): never deadlines
     warnings: list[str] = field(default_factory=list)
-    sentence_ends: list[int] = field(default_factory=list, repr=False)  # offsets just after each sentence end
+    sentence_ends: tuple[int, ...] = field(init=False, repr=False)  # offsets just after each sentence end
 
     def __post_init__(self) -> None:
-        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        object.__setattr__(self, "sentence_ends", tuple(m.end() for m in SENTENCE_END.finditer(self.text)))
+
+    @classmethod
+    def of(
+        cls,
+        text: str,
+        clauses: list[Clause],
+        *,
+        year: int | None = None,
+        issue_date: str | None = None,
+        city: str | None = None,
+        issuers: tuple[str, ...] = (),
+        own_numbers: tuple[str, ...] = (),
+        signing_spans: frozenset[Span] = frozenset(),
+    ) -> Context:
+        """The context of a notice whose metadata says this; the area code follows from the city."""
+        return cls(
+            text,
+            clauses,
+            ClauseIndex(clauses),
+            year,
+            issue_date,
+            city,
+            gazetteer.area_code(city),
+            issuers,
+            own_numbers,
+            signing_spans,
+        )
 
     def evidence(self, span: Span) -> Evidence:
         """Provenance of a fact: the clause it falls in, its span, the sentence it was read from."""

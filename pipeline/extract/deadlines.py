@@ -13,7 +13,7 @@ import regex
 
 from pipeline.extract.context import Context
 from pipeline.extract.dates import DateHit, day_after, find_dates, is_range_sep
-from pipeline.patterns import P
+from pipeline.patterns import PHRASE_DELIM, P, org_suffix, part_end, part_start
 from pipeline.types import Deadline
 
 _CUTOFF_AFTER = regex.compile(r"\s*(?:以?前|之前)\s*(?:取得|获得|评聘|聘任|考取|毕业)")
@@ -24,22 +24,29 @@ _EXAMPLE = regex.compile(r"例如|又如|比如")
 # a date that belongs to an age, birth, effective-date or counting rule, read within its own
 # comma-bounded part (…截止到2025年12月31日，2025年9月30日前达到退休年龄的… keeps the first)
 _NOT_PROCESS = regex.compile(r"退休|周岁|年龄|出生|以来取得|发布于|施行|起算|开始计算|起计算")
-_PART = regex.compile(r"[，,]")
 _LEADING_LABEL = regex.compile(r"^[（(]?(?:[一二三四五六七八九十]+|\d{1,2})[）)、.．]\s*")
 # a date relative to an abstract year (评审年度的12月31日, 下一自然年1月1日) is a rule, not a date
 _ABSTRACT_YEAR_BEFORE = regex.compile(r"(?:年度的?|自然年|当年|次年|每年)\s*$")
+_ABSTRACT_YEAR_WINDOW = 6
+# a year-less date more than this before the signing date is next year's (a December notice's 1月15日)
+_NEXT_YEAR_AFTER = _dt.timedelta(days=60)
+# what follows a date and says what it is (以前取得, 起施行, 截止): read within this many characters
+_TAIL = 16
+# office hours (上午9:00-12:00) follow a date's sentence within this many characters
+_HOURS_AFTER = 40
+# an event name is at most this long
+_EVENT_MAX = 30
 # a web page's stamp (发布日期: 2021-12-14 15:39, 更新时间:…) dates the page, not a step
 _POSTED_BEFORE = regex.compile(r"(?:发布|更新|发表|发稿|录入|修改)(?:时间|日期)\s*[:：]\s*$|发布于\s*$")
 # an inline signature (…领导小组办公室2013年8月30日): the body that signs, then its date
-_SIGNED_BEFORE = regex.compile(
-    r"(?:局|厅|办公室|委员会|领导小组|政府|中心|协会|学会|公司|党委|组织部|管委会)\s*$"
-)
+_SIGNED_BEFORE = P(rf"(?:{org_suffix()}|领导小组)\s*$")
+# how far before a date its stamp word (发布日期:) or signing body stands
+_STAMP_LEAD = 12
 _WINDOW_CUE_AFTER = regex.compile(r"\s*(?:以?前|之前|截止|止|起|开始)")
 # 受理时间:2022年10月 — a step dated to the month: the whole month is its window
 _MONTH_WINDOW = regex.compile(
     r"(?:时间|日期)\s*(?:[:：]|为)\s*(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月份?(?![\d底末上中下初])"
 )
-_EVENT_DELIM = regex.compile(r"[，,；;。：:\n]")
 _EVENT_TRIM = regex.compile(
     r"(?:的)?(?:时间|日期|期限)?(?:为|是)?(?:自|从|在|于|必须在|须在|需在|应在|要在|请于|必须于|须于|应于|定于|截至|截止到|截止至)?$"
 )
@@ -73,21 +80,21 @@ def _hours(text: str, start: int, end: int) -> tuple[str, ...]:
 
 def _event(text: str, sent_start: int, win_start: int, win_end: int, sent_end: int) -> str:
     before = text[sent_start:win_start]
-    pieces = [p.strip(" （(") for p in _EVENT_DELIM.split(before)]
+    pieces = [p.strip(" （(") for p in PHRASE_DELIM.split(before)]
     # 申报时间：2024年9月1日… names its event before the colon
     piece = next((p for p in reversed(pieces[-2:]) if p), "")
     piece = _LEADING_LABEL.sub("", piece)
     piece = _EVENT_TRIM.sub("", piece).strip()
     if len(piece) >= 2:
-        return piece[-30:]
+        return piece[-_EVENT_MAX:]
     after = text[win_end:sent_end]
     after = regex.sub(
         r"^[\s（(]*(?:星期.|周.)?[)）]?\s*(?:\d{1,2}[:：时]\d{0,2}分?)?\s*(?:前|之前|止|截止|以前)?[，,]?",
         "",
         after,
     )
-    piece = _EVENT_DELIM.split(after)[0].strip()
-    return piece[:30] if piece else "截止"
+    piece = PHRASE_DELIM.split(after)[0].strip()
+    return piece[:_EVENT_MAX] if piece else "截止"
 
 
 def _resolve(hit: DateHit, ctx: Context, year_hint: int | None) -> str | None:
@@ -103,15 +110,15 @@ def _resolve(hit: DateHit, ctx: Context, year_hint: int | None) -> str | None:
     ):
         # a year-less date well before the notice was signed is next year's (a December notice's 1月15日)
         issued = _dt.date.fromisoformat(ctx.issue_date)
-        if _dt.date.fromisoformat(value) < issued - _dt.timedelta(days=60):
+        if _dt.date.fromisoformat(value) < issued - _NEXT_YEAR_AFTER:
             value = hit.resolve(ref + 1)
     return value
 
 
-def extract_deadlines(ctx: Context, skip: set[tuple[int, int]] | None = None) -> list[Deadline]:
-    """``skip``: spans already read as something else (the signing date line)."""
+def extract_deadlines(ctx: Context) -> list[Deadline]:
+    """Every dated step of the process; the signing-date lines are the notice's, not a step's."""
     text = ctx.text
-    hits = [h for h in find_dates(text) if not skip or (h.start, h.end) not in skip]
+    hits = [h for h in find_dates(text) if (h.start, h.end) not in ctx.signing_spans]
     out: list[Deadline] = []
     i = 0
     while i < len(hits):
@@ -130,19 +137,21 @@ def extract_deadlines(ctx: Context, skip: set[tuple[int, int]] | None = None) ->
         i += 1
         s_start, s_end = ctx.sentence_bounds(a.start, end_pos)
         sentence = text[s_start:s_end]
-        part_lo = max((p.end() for p in _PART.finditer(text, s_start, a.start)), default=s_start)
-        part_hi = next((p.start() for p in _PART.finditer(text, end_pos, s_end)), s_end)
+        part_lo = part_start(text, s_start, a.start)
+        part_hi = part_end(text, end_pos, s_end)
         if _EXAMPLE.search(sentence) or _NOT_PROCESS.search(text, part_lo, part_hi):
             continue
-        tail = text[end_pos : end_pos + 16]
+        tail = text[end_pos : end_pos + _TAIL]
         if _CUTOFF_AFTER.match(tail) or _EFFECTIVE_AFTER.match(tail):
             continue
-        lead = text[max(part_lo, a.start - 12) : a.start]
+        lead = text[max(part_lo, a.start - _STAMP_LEAD) : a.start]
         if _POSTED_BEFORE.search(lead):
             continue
         if b is None and (a.numeric or _SIGNED_BEFORE.search(lead)) and not _WINDOW_CUE_AFTER.match(tail):
             continue  # a page's date stamp or an inline signature, not a step of the evaluation
-        if a.year is None and _ABSTRACT_YEAR_BEFORE.search(text[max(0, a.start - 6) : a.start]):
+        if a.year is None and _ABSTRACT_YEAR_BEFORE.search(
+            text[max(0, a.start - _ABSTRACT_YEAR_WINDOW) : a.start]
+        ):
             continue
         if a.month is None and b is None and not P(r"\s*(?:以?前|之前|截止)").match(tail):
             continue  # a bare 2019年底 that is not a deadline of its own
@@ -164,7 +173,7 @@ def extract_deadlines(ctx: Context, skip: set[tuple[int, int]] | None = None) ->
         else:
             start, end = None, first
         event = _event(text, s_start, a.start, end_pos, s_end)
-        hours = _hours(text, end_pos, min(s_end + 40, len(text), _next_date(hits, i, len(text))))
+        hours = _hours(text, end_pos, min(s_end + _HOURS_AFTER, len(text), _next_date(hits, i, len(text))))
         ev = ctx.evidence((a.start, end_pos))
         out.append(Deadline(ev, event, start, end, hours))
     months = _month_windows(ctx, hits)

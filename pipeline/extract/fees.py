@@ -2,84 +2,107 @@
 
 ``评审及面试答辩、论文鉴定收费合计500元/人`` → 500 CNY per person covering
 评审, 面试答辩, 论文鉴定. Amounts in 万元 (sales, funding) are thresholds,
-never fees.
+never fees. Amounts are integer yuan, never floats (``_whole_yuan``).
 """
 
 from __future__ import annotations
 
-import functools
+import itertools
+from decimal import Decimal
 
 import regex
 
 from pipeline import lexicon
 from pipeline.extract.context import Context
+from pipeline.patterns import (
+    CELL_MAX,
+    CELL_SEP,
+    SENTENCE,
+    P,
+    cells,
+    grade_level,
+    line_end,
+    line_start,
+    lines_above,
+    part_start,
+)
 from pipeline.types import Fee
 
 _AMOUNT = regex.compile(r"(?P<n>\d+(?:\.\d+)?)\s*元(?P<per>\s*(?:/|每)\s*(?:人|人次|件|份))?")
 _FEE_CONTEXT = regex.compile(r"费|收取|缴纳|交纳|缴费|收费")
 _PER_PERSON = regex.compile(r"每人|人员须?缴|/人")
-_SENTENCE = regex.compile(r"[^。；;\n]+")
-_CELL_SEP = regex.compile(r"\s*\|\s*|\t+")
-_LEVEL = regex.compile(r"正高级|副高级|高级|中级|初级|员级|助理级")
-_CELL_MAX = 20
+# what bounds the words naming a fee in a sentence: commas and colons (收费标准：评审费300元)
+_FEE_PHRASE_DELIMS = "，,；;：:"
+# a pipe row's header is within this many lines above it; a flattened table's, within this many
+_HEADER_LINES = 6
+_FLAT_HEADER_LINES = 16
+# a flattened table's cells above an amount, up to its header: at most this many
+_FLAT_CELLS = 8
+# how far after an amount its fee word (收费) or per-person word (/人) may stand
+_FEE_WORD_AFTER = 6
+_PER_PERSON_AFTER = 3
 # a price per person (每人每科60元, 60元/人): a fee by its own wording, in a schedule that names
 # the item only (监理工程师职业资格考试(主观题)每人每科64元) — unless it pays the person
 _PRICE_BEFORE = regex.compile(r"每人(?:每科|每次|每门)?\s*$")
+_PRICE_WINDOW = 6
 _NOT_A_CHARGE = regex.compile(r"奖励|奖金|补助|补贴|资助|津贴|工资|薪酬|报酬|经费")
 # 分别调整为每人150元和80元: the later amounts of one 分别 list share the first one's terms
 _AND_ANOTHER = regex.compile(r"^\s*(?:和|、|及|与|或)\s*$")
-
-
-@functools.cache
-def _covers() -> regex.Pattern[str]:
-    words = lexicon.load("fees")["covers"]
-    return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
-def _cells(line: str) -> list[str]:
-    """A table row's cells: split on | or tabs; a line without them is one cell."""
-    parts = _CELL_SEP.split(line.strip().strip("|"))
-    return [p.strip() for p in parts]
+# a fee table's amount column: 元 in its header cell (收费标准（元/人）), not 万元; bare numbers below
+_YUAN_HEADER = regex.compile(r"元")
+_NOT_YUAN_HEADER = regex.compile(r"\d|万元|千元")
+_BARE_AMOUNT = regex.compile(r"\d+(?:\.\d+)?")
+# the fee words that make a 元 column a fee column stand on its line or this far above it
+_TABLE_CAPTION = 200
 
 
 def _table_context(text: str, lo: int, hi: int, at: int) -> tuple[str, str | None]:
     """What a table row says about the amount at ``at``: its column header and row level,
     or, in a table flattened one cell per line, the cells just above it."""
     line = text[lo:hi]
-    cells = _cells(line)
-    level = next((c for c in cells if _LEVEL.fullmatch(c)), None)
-    if len(cells) >= 2:
+    row = cells(line)
+    level = next((c for c in row if grade_level().fullmatch(c)), None)
+    if len(row) >= 2:
         lead = len(line) - len(line.lstrip(" |"))
-        col = len(_CELL_SEP.findall(line[lead : at - lo]))
-        for prev in reversed(text[: max(0, lo - 1)].split("\n")[-6:]):
-            head = _cells(prev)
-            if len(head) == len(cells) and not _AMOUNT.search(prev):
+        col = len(CELL_SEP.findall(line[lead : at - lo]))
+        for a, b in itertools.islice(lines_above(text, lo), _HEADER_LINES):
+            prev = text[a:b]
+            head = cells(prev)
+            if len(head) == len(row) and not _AMOUNT.search(prev):
                 return head[col] if col < len(head) else "", level or (
-                    cells[0] if _LEVEL.search(cells[0]) else None
+                    row[0] if grade_level().search(row[0]) else None
                 )
         return line, level
     # one cell per line: the short lines above, back to the table's header (评审费), name the fee;
     # the nearest level cell (高级) is the row's level
     above: list[str] = []
-    for prev in reversed(text[: max(0, lo - 1)].split("\n")[-16:]):
-        cell = prev.strip()
+    for a, b in itertools.islice(lines_above(text, lo), _FLAT_HEADER_LINES):
+        cell = text[a:b].strip()
         if not cell:
             continue
-        if len(cell) > _CELL_MAX:
+        if len(cell) > CELL_MAX:
             break
         above.insert(0, cell)
         seen = " ".join(above)
-        if (_FEE_CONTEXT.search(seen) and (_LEVEL.search(seen) or _AMOUNT.search(seen))) or len(above) >= 8:
+        if (_FEE_CONTEXT.search(seen) and (grade_level().search(seen) or _AMOUNT.search(seen))) or len(
+            above
+        ) >= _FLAT_CELLS:
             break
-    if above and len(line.strip()) <= _CELL_MAX:
-        level = level or next((c for c in reversed(above) if _LEVEL.search(c)), None)
+    if above and len(line.strip()) <= CELL_MAX:
+        level = level or next((c for c in reversed(above) if grade_level().search(c)), None)
         header = [c for c in above if not _AMOUNT.search(c)]
-        return " ".join([*header, line]), _LEVEL.search(level).group(0) if level else None
+        return " ".join([*header, line]), grade_level().search(level).group(0) if level else None
     return line, level
 
 
-_BARE_AMOUNT = regex.compile(r"\d+(?:\.\d+)?")
-_YUAN_HEADER = regex.compile(r"元")
+def _whole_yuan(printed: str) -> int | None:
+    """A printed amount as integer yuan (500, 500.00 → 500); None for jiao and fen (12.5).
+
+    Money is never a float: a fee is whole yuan in every notice seen, and an amount that is
+    not cannot be stated in the record's integer yuan, so it is reported, not rounded.
+    """
+    value = Decimal(printed)
+    return int(value) if value == value.to_integral_value() else None
 
 
 def _column_fees(ctx: Context) -> list[Fee]:
@@ -87,42 +110,41 @@ def _column_fees(ctx: Context) -> list[Fee]:
     rows print bare numbers (| 正高级 | 500 |): one fee per row."""
     text = ctx.text
     out: list[Fee] = []
-    lines = [(m.start(), m.group(0)) for m in regex.finditer(r"[^\n]+", text)]
     header: list[str] | None = None
     col = -1
-    for start, line in lines:
-        cells = _cells(line) if _CELL_SEP.search(line) else []
-        if len(cells) < 2:
+    for lm in P(r"[^\n]+").finditer(text):
+        start, line = lm.start(), lm.group(0)
+        row = cells(line) if CELL_SEP.search(line) else []
+        if len(row) < 2:
             header = None
             continue
-        yuan = [
-            i for i, c in enumerate(cells) if _YUAN_HEADER.search(c) and not regex.search(r"\d|万元|千元", c)
-        ]
-        if yuan and _FEE_CONTEXT.search(line + (text[max(0, start - 200) : start])):
-            header, col = cells, yuan[0]
+        yuan = [i for i, c in enumerate(row) if _YUAN_HEADER.search(c) and not _NOT_YUAN_HEADER.search(c)]
+        if yuan and _FEE_CONTEXT.search(text, max(0, start - _TABLE_CAPTION), lm.end()):
+            header, col = row, yuan[0]
             continue
-        if header is None or len(cells) != len(header) or not _BARE_AMOUNT.fullmatch(cells[col]):
+        if header is None or len(row) != len(header) or not _BARE_AMOUNT.fullmatch(row[col]):
             continue
-        value = float(cells[col])
-        if value <= 0:
+        amount = _whole_yuan(row[col])
+        if not amount:
+            if amount is None:
+                ctx.warn(f"fee amount not in whole yuan, not read: {row[col]}")
             continue
         offset = start + _cell_offset(line, col)
-        span = (offset, offset + len(cells[col]))
-        row = " ".join(c for i, c in enumerate(cells) if i != col)
-        covers = tuple(dict.fromkeys(c.group(0) for c in _covers().finditer(row + " " + " ".join(header))))
-        lv = _LEVEL.search(row)
-        per = "person" if "人" in header[col] or any(c in {"人", "人次", "每人"} for c in cells) else None
-        amount = int(value) if value.is_integer() else value
-        out.append(Fee(ctx.evidence(span), amount, "CNY", per, covers, lv.group(0) if lv else None))
+        others = " ".join(c for i, c in enumerate(row) if i != col)
+        words = P(lexicon.alternation("fees", "covers")).finditer(others + " " + " ".join(header))
+        covers = tuple(dict.fromkeys(c.group(0) for c in words))
+        lv = grade_level().search(others)
+        per = "person" if "人" in header[col] or any(c in {"人", "人次", "每人"} for c in row) else None
+        ev = ctx.evidence((offset, offset + len(row[col])))
+        out.append(Fee(ev, amount, "CNY", per, covers, lv.group(0) if lv else None))
     return out
 
 
 def _cell_offset(line: str, col: int) -> int:
-    """Offset in ``line`` of the text of cell ``col`` (as ``_cells`` splits it)."""
-    lead = len(line) - len(line.lstrip(" |"))
-    pos = lead
+    """Offset in ``line`` of the text of cell ``col`` (as ``cells`` splits it)."""
+    pos = len(line) - len(line.lstrip(" |"))
     for _ in range(col):
-        sep = _CELL_SEP.search(line, pos)
+        sep = CELL_SEP.search(line, pos)
         if sep is None:
             break
         pos = sep.end()
@@ -134,22 +156,19 @@ def _cell_offset(line: str, col: int) -> int:
 def _is_price(text: str, lo: int, hi: int, m: regex.Match[str]) -> bool:
     """每人每科60元 / 60元/人: an amount priced per person, in a sentence that pays no one."""
     per = bool(m.group("per") and "人" in m.group("per"))
-    return (per or bool(_PRICE_BEFORE.search(text, max(lo, m.start() - 6), m.start()))) and not (
-        _NOT_A_CHARGE.search(text, lo, hi)
-    )
+    before = _PRICE_BEFORE.search(text, max(lo, m.start() - _PRICE_WINDOW), m.start())
+    return (per or bool(before)) and not _NOT_A_CHARGE.search(text, lo, hi)
 
 
 def extract_fees(ctx: Context) -> list[Fee]:
     text = ctx.text
     out: list[Fee] = []
-    for sm in _SENTENCE.finditer(text):
+    for sm in SENTENCE.finditer(text):
         lo, hi = sm.span()
         in_table = not _FEE_CONTEXT.search(sm.group(0))
         if in_table and not _AMOUNT.search(sm.group(0)):
             continue
-        line_lo = text.rfind("\n", 0, lo) + 1
-        line_hi = text.find("\n", hi)
-        line_hi = len(text) if line_hi < 0 else line_hi
+        line_lo, line_hi = line_start(text, lo), line_end(text, hi)
         prev = lo
         for m in _AMOUNT.finditer(text, lo, hi):
             if text[max(lo, m.start() - 1) : m.start()] in {"万", "千"}:
@@ -162,21 +181,28 @@ def extract_fees(ctx: Context) -> list[Fee]:
                 if not _FEE_CONTEXT.search(piece) and not priced:
                     continue
             else:
-                piece_start = max(prev, max(text.rfind(c, lo, m.start()) for c in "，,；;：:") + 1)
+                piece_start = max(prev, part_start(text, lo, m.start(), _FEE_PHRASE_DELIMS))
                 piece = text[piece_start : m.start()]
-                if not _FEE_CONTEXT.search(piece) and not _FEE_CONTEXT.search(text[m.end() : m.end() + 6]):
+                if not _FEE_CONTEXT.search(piece) and not _FEE_CONTEXT.search(
+                    text[m.end() : m.end() + _FEE_WORD_AFTER]
+                ):
                     piece = text[lo : m.start()]
                     if not _FEE_CONTEXT.search(piece):
                         continue
-            covers = tuple(dict.fromkeys(c.group(0) for c in _covers().finditer(piece)))
+            covers = tuple(
+                dict.fromkeys(c.group(0) for c in P(lexicon.alternation("fees", "covers")).finditer(piece))
+            )
             per_person = bool(m.group("per") and "人" in m.group("per")) or bool(
-                _PER_PERSON.search(piece + text[m.end() : m.end() + 3])
+                _PER_PERSON.search(piece + text[m.end() : m.end() + _PER_PERSON_AFTER])
             )
             if out and not in_table and _AND_ANOTHER.match(text[prev : m.start()]) and prev > lo:
                 covers, per_person = out[-1].covers, out[-1].per == "person"
-            value = float(m.group("n"))
-            amount = int(value) if value.is_integer() else value
-            lv = _LEVEL.search(piece)
+            amount = _whole_yuan(m.group("n"))
+            if amount is None:
+                ctx.warn(f"fee amount not in whole yuan, not read: {m.group(0).strip()}")
+                prev = m.end()
+                continue
+            lv = grade_level().search(piece)
             row_level = level or (lv.group(0) if lv else None)
             out.append(
                 Fee(

@@ -16,7 +16,7 @@ import regex
 from pipeline import gazetteer, lexicon
 from pipeline.extract.context import Context
 from pipeline.extract.dates import iso
-from pipeline.patterns import P
+from pipeline.patterns import P, line_end, org_suffix
 from pipeline.types import CitedDocument, Clause, NoticeMeta
 
 # a document number: issuer abbreviation, year in any bracket, serial, 号; or a ministry order 令第N号
@@ -40,10 +40,8 @@ _TITLE_PREFIX = regex.compile(r"^(?:第[一二三四五六七八九十\d]+篇[:�
 _TITLE_FALLBACK = regex.compile(
     r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|条件一览|要求|说明)[!！]?$"
 )
-_ORG_END = regex.compile(r"(?:局|厅|办公室|委员会|人民政府|办|委|中心)")
-_ORG_SUFFIX = regex.compile(
-    r"(?:局|厅|办公室|委员会|人民政府|政府|办|委|中心|协会|学会|领导小组|集团|公司|部|院|所|处|科)$"
-)
+_ORG_END = regex.compile(org_suffix())
+_ORG_SUFFIX = regex.compile(f"(?:{org_suffix()})$")
 _DATE_LINE = regex.compile(r"^[（(]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:印发|印|发布|签发)?[）)]?$")
 _YEAR_OF = regex.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_PLAIN = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
@@ -59,6 +57,16 @@ _SPECIALTY_LIST = regex.compile(
 # a level or a title is not a specialty: 高级经济师资格, 农艺师
 _TITLE_WORD = regex.compile(r"师|员|资格|职称|系列")
 _NOT_SPECIALTY = regex.compile(r"^(?:开展|做好|印发|报送|关于|申报|组织|全市|全省|专业技术|职称|工程|专业)+$")
+
+# where a notice says what it is about, in characters from its start: the opening paragraph
+# names its place, the first lines its year, the first part of the body its year and series
+# next to 职称/评审, and the part that sets the scope its specialties
+_OPENING = 600
+_YEAR_OPENING = 1500
+_BODY_START = 3000
+_SPECIALTY_LIST_WINDOW = 4000
+# without a closing block, the signing date is in the last this many characters
+_CLOSING_TAIL = 300
 
 
 def _squash(s: str) -> str:
@@ -154,7 +162,7 @@ def issuers(head: list[tuple[int, str]], closing: Clause | None) -> list[str]:
 
 def issue_date(text: str, closing: Clause | None) -> str | None:
     """The signing date: the last line that is only a date, in the closing block or the last lines."""
-    region = closing.text if closing is not None else text[-300:]
+    region = closing.text if closing is not None else text[-_CLOSING_TAIL:]
     found = None
     for line in region.split("\n"):
         m = _DATE_LINE.match(line.strip())
@@ -170,8 +178,7 @@ def date_line_spans(text: str) -> set[tuple[int, int]]:
     """Spans of the dates that stand alone on a line (落款, 印发): signing dates, never deadlines."""
     out = set()
     for m in _DATE_LINE_START.finditer(text):
-        end = text.find("\n", m.start())
-        if _DATE_LINE.match(text[m.start() : end if end >= 0 else len(text)].strip()):
+        if _DATE_LINE.match(text[m.start() : line_end(text, m.start())].strip()):
             out.add(m.span(1))
     return out
 
@@ -181,7 +188,7 @@ _YEAR_OF_EVALUATION = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)[^。�
 
 def year(text: str, title_text: str | None, signed: str | None) -> int | None:
     """The evaluation year: 2024年度 in the title or opening, else a year next to 职称/评审, else the signing year."""
-    for source in (title_text or "", text[:1500]):
+    for source in (title_text or "", text[:_YEAR_OPENING]):
         m = _YEAR_OF.search(source)
         if m:
             return int(m.group(1))
@@ -189,7 +196,7 @@ def year(text: str, title_text: str | None, signed: str | None) -> int | None:
         m = _YEAR_PLAIN.search(title_text)
         if m:
             return int(m.group(1))
-    m = _YEAR_OF_EVALUATION.search(text[:3000])
+    m = _YEAR_OF_EVALUATION.search(text[:_BODY_START])
     if m:
         return int(m.group(1))
     return int(signed[:4]) if signed else None
@@ -199,7 +206,7 @@ def place(text: str, title_text: str | None, issuer_names: list[str]) -> tuple[s
     """(province, city): the first prefecture named by the issuers, the title or the opening
     (a short name counts where it heads 职称/人社: 淮安职称…); else the first province."""
     g = gazetteer.gazetteer()
-    sources = ("\n".join(issuer_names), title_text or "", text[:600])
+    sources = ("\n".join(issuer_names), title_text or "", text[:_OPENING])
     province = None
     for source in sources:
         for name, _ in gazetteer.find_places(source):
@@ -215,7 +222,7 @@ def place(text: str, title_text: str | None, issuer_names: list[str]) -> tuple[s
 
 def series(text: str, title_text: str | None) -> str | None:
     names = lexicon.load("notice")["series"]
-    for source in (title_text or "", text[:3000]):
+    for source in (title_text or "", text[:_BODY_START]):
         m = P(r"([\p{Han}]{1,6})系列").search(source)
         if m:
             for name in names:
@@ -240,7 +247,7 @@ def specialties(title_text: str | None, text: str = "") -> list[str]:
     found = _title_specialties(title_text) if title_text else []
     if found:
         return found
-    m = _SPECIALTY_LIST.search(text[:4000])
+    m = _SPECIALTY_LIST.search(text[:_SPECIALTY_LIST_WINDOW])
     if not m:
         return []
     items = [x.strip() for x in P(r"[、，,]").split(m.group("list"))]
@@ -316,11 +323,12 @@ def _doc_numbers_in(text: str) -> list[_Found]:
     return sorted(out, key=lambda f: f.span)
 
 
-def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
+def cited_documents(ctx: Context) -> list[CitedDocument]:
+    """Documents the notice cites: 《title》（文号） first, then bare numbers; never its own 文号."""
     text = ctx.text
     out: list[CitedDocument] = []
     seen: set[str] = set()
-    own_keys = {_squash(n) for n in own}
+    own_keys = {_squash(n) for n in ctx.own_numbers}
     for m in _CITATION.finditer(text):
         number = _squash(m.group("number"))
         number = _CITE_LEAD.sub("", number)
@@ -344,10 +352,11 @@ def cited_documents(ctx: Context, own: list[str]) -> list[CitedDocument]:
     return out
 
 
-def extract_meta(ctx: Context, published: str | None = None) -> NoticeMeta:
-    text = ctx.text
-    head = _head_lines(text, ctx.clauses)
-    closing = next((c for c in ctx.clauses if c.id == "end"), None)
+def extract_meta(text: str, clauses: list[Clause], published: str | None = None) -> NoticeMeta:
+    """Everything the notice says about itself; ``published`` (a web page's date) stands in
+    for a signing date the text does not print."""
+    head = _head_lines(text, clauses)
+    closing = next((c for c in clauses if c.id == "end"), None)
     t, tspan = title(text, head)
     nums = doc_numbers(head)
     iss = issuers(head, closing)

@@ -1,53 +1,21 @@
 """Numbers as notices print them: 5, 两, 二十, 一百二十, 5万.
 
 The one place where a printed count becomes a number, so every extractor
-agrees on what ``两项`` or ``满二十年`` means.
+agrees on what ``两项`` or ``满二十年`` means. Chinese numerals themselves are
+read by ``patterns.cn_to_int``, which clause labels share.
 """
 
 from __future__ import annotations
 
 import regex
 
-_DIGIT = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "俩": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_UNIT = {"十": 10, "百": 100, "千": 1000}
+from pipeline.patterns import CN_NUMERAL, cn_to_int
 
 # a count as printed: arabic digits (with decimals) or Chinese numerals up to the thousands
-NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]{1,6})"
+NUMBER = rf"(?:\d+(?:\.\d+)?|{CN_NUMERAL}{{1,6}})"
 _ARABIC = regex.compile(r"\d+(?:\.\d+)?")
-
-
-def cn_to_int(s: str) -> int | None:
-    """Chinese numeral to int; None when ``s`` is not one."""
-    if not s:
-        return None
-    total = 0
-    current = 0
-    seen = False
-    for ch in s:
-        if ch in _DIGIT:
-            current = _DIGIT[ch]
-            seen = True
-        elif ch in _UNIT:
-            total += (current or 1) * _UNIT[ch]
-            current = 0
-            seen = True
-        else:
-            return None
-    return total + current if seen else None
+# what a 万/千/亿 after a number multiplies it by
+_SCALE = {"万": 10_000, "千": 1_000, "亿": 100_000_000}
 
 
 def parse_number(s: str) -> float | None:
@@ -61,5 +29,4 @@ def parse_number(s: str) -> float | None:
 
 def scaled(value: float, unit: str | None) -> int:
     """Apply a 万/千 multiplier: (5, '万') → 50000."""
-    factor = {"万": 10_000, "千": 1_000, "亿": 100_000_000}.get(unit or "", 1)
-    return round(value * factor)
+    return round(value * _SCALE.get(unit or "", 1))

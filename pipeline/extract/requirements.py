@@ -16,14 +16,14 @@ import regex
 from pipeline import lexicon
 from pipeline.extract.context import Context
 from pipeline.extract.numbers import NUMBER, parse_number, scaled
+from pipeline.patterns import CN_DIGITS, CN_UNITS, PHRASE_DELIMS, part_end, part_start
 from pipeline.types import Clause, Requirement
 
 _COUNT = regex.compile(
-    rf"(?=[\d零〇一二两三四五六七八九十百千不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*有?\s*(?P<n>{NUMBER})\s*(?P<unit>项|篇|部|次|门|件|本|个(?!工作日|月|自然日|小时|人|方面))\s*(?P<up>及以上|以上|或以上)?"
+    rf"(?=[\d{CN_DIGITS}{CN_UNITS}不至累总合共])(?P<pre>不少于|不低于|至少|累计|总计|合计|共)?\s*有?\s*(?P<n>{NUMBER})\s*(?P<unit>项|篇|部|次|门|件|本|个(?!工作日|月|自然日|小时|人|方面))\s*(?P<up>及以上|以上|或以上)?"
 )
 # before the number: a range (1-8项), a substitution (可替代1篇), an ordinal (第1)
 _NOT_COUNT_BEFORE = regex.compile(r"(?:[-—~～至到]|替代|代替|视同|折算|抵|第|前|选取|确定|提交|提供)\s*$")
-_PHRASE_DELIM = regex.compile(r"[，,；;。：:\n]")
 _WORDS = regex.compile(rf"(?P<n>{NUMBER})\s*万\s*字|(?P<n2>\d+)\s*字")
 _AMOUNT = regex.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>万|千|亿)?\s*元")
 _RANK = regex.compile(r"(?:排名|排序|排)?前\s*(?P<n>\d{1,2})\s*(?:名|位)?")
@@ -42,6 +42,8 @@ _COUNTED_IN_TIMES = {"other", "award", "course"}
 _PARENTHETICAL = regex.compile(r"[（(][^（()）]*[)）]")
 _UNDERTAKES = regex.compile(r"(?:主持|承担)(?:完成)?\s*$|主持完成")
 _GROUP_EXCEPTIONAL = regex.compile(r"破格")
+# a clause heading and the start of its text say whether its counts are the 破格 route's
+_GROUP_HEAD = 120
 
 
 @functools.cache
@@ -80,13 +82,8 @@ def _phrase(
     text: str, start: int, end: int, lo: int, hi: int, prev_end: int, next_start: int
 ) -> tuple[int, int]:
     """The words that go with one count: back to a delimiter or the previous count, on to the next."""
-    a = start
-    while a > lo and not _PHRASE_DELIM.match(text, a - 1):
-        a -= 1
-    a = max(a, prev_end)
-    b = end
-    while b < hi and not _PHRASE_DELIM.match(text, b):
-        b += 1
+    a = max(part_start(text, lo, start, PHRASE_DELIMS), prev_end)
+    b = part_end(text, end, hi, PHRASE_DELIMS)
     return a, min(b, next_start)
 
 
@@ -116,13 +113,80 @@ def _group(ctx: Context, clause: Clause | None) -> str | None:
         return None
     chain = ctx.index.ancestors(clause)
     for c in chain:
-        own = (c.heading or "") + c.text[:120]
+        own = (c.heading or "") + c.text[:_GROUP_HEAD]
         if _GROUP_EXCEPTIONAL.search(own):
             return "破格"
     for c in chain:
         if c.heading:
             return c.heading
     return None
+
+
+# how far before a count a range, substitution or ordinal word may stand (1-8项, 可替代1篇, 第1)
+_NOT_COUNT_WINDOW = 4
+# how far before a count its achievement word or verb stands (奖1项, 出版1部, 新品种1个)
+_LEAD_WINDOW = 8
+# a count above this is no threshold
+_MAX_COUNT = 100
+# how far after a count its rank (排名前5) may stand
+_RANK_WINDOW = 16
+
+
+def _cut_by_sentence_end(m: regex.Match[str], s_hi: int) -> bool:
+    """A count that runs past its sentence's end is no count."""
+    return m.end() > s_hi
+
+
+def _after_non_count_word(text: str, m: regex.Match[str], s_lo: int) -> bool:
+    """A range (1-8项), a substitution (可替代1篇) or an ordinal (第1), unless a 不少于 leads it."""
+    before = text[max(s_lo, m.start() - _NOT_COUNT_WINDOW) : m.start()]
+    return bool(_NOT_COUNT_BEFORE.search(before)) and not m.group("pre")
+
+
+def _is_condition(text: str, m: regex.Match[str]) -> bool:
+    """学术论文3篇以上的不再…: a count that qualifies a person, not a demand."""
+    return text.startswith("的", m.end()) and bool(m.group("up"))
+
+
+def _implausible(m: regex.Match[str]) -> bool:
+    n = parse_number(m.group("n"))
+    return n is None or n <= 0 or n > _MAX_COUNT
+
+
+def _lead(text: str, m: regex.Match[str], s_lo: int) -> str:
+    return text[max(s_lo, m.start() - _LEAD_WINDOW) : m.start()]
+
+
+def _counts_no_named_thing(text: str, m: regex.Match[str], s_lo: int) -> bool:
+    """个 counts a thing only right after its name (新品种1个), never 六个方面."""
+    return m.group("unit") == "个" and not _any_kind().search(_lead(text, m, s_lo))
+
+
+def _bare_without_cue(text: str, m: regex.Match[str], s_lo: int) -> bool:
+    """A bare count (no 以上, no 不少于) is a demand only after an achievement word or verb."""
+    if m.group("up") or m.group("pre"):
+        return False
+    lead = _lead(text, m, s_lo)
+    return not (_VERB_BEFORE.search(lead) or _any_kind().search(lead))
+
+
+def _listed_kinds(
+    text: str, m: regex.Match[str], a: int, b: int, unit: str, kind: tuple[str, str | None]
+) -> list[tuple[str, str | None]]:
+    """One kind per thing a combined count lists: 实用新型、软件著作权合计3项 (listed before it) or
+    2项以上新型实用专利、外观设计专利或软件著作权 (listed after it); else the count's own kind."""
+    before = text[a : m.start()] + (m.group("pre") or "")
+    listed = _LIST_BEFORE.search(_PARENTHETICAL.sub("", before)) if before.endswith(_TOTALS) else None
+    if listed:
+        distinct = list(
+            dict.fromkeys(k for k in (_kind(p, unit, "") for p in listed.group("items").split("、")) if k)
+        )
+        if len(distinct) >= 2:
+            return distinct
+    if _kind(text[a : m.start()], unit, ""):
+        return [kind]
+    after = [_kind(part, unit, "") for part in _LIST_SEP.split(_PARENTHETICAL.sub("", text[m.end() : b]))]
+    return list(dict.fromkeys(k for k in after if k)) or [kind]
 
 
 def extract_requirements(ctx: Context) -> list[Requirement]:
@@ -134,17 +198,12 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
         i = bisect.bisect_right(ends, m.start())
         s_lo = ends[i - 1] if i > 0 else 0
         s_hi = ends[i] - 1 if i < len(ends) else len(text)
-        if m.end() > s_hi:
-            continue  # a count cut by a sentence end is no count
-        sentence = text[s_lo:s_hi]
-        before = text[max(s_lo, m.start() - 4) : m.start()]
-        if _NOT_COUNT_BEFORE.search(before) and not m.group("pre"):
-            continue
-        after = text[m.end() : m.end() + 2]
-        if after.startswith("的") and m.group("up"):
-            continue  # 学术论文3篇以上的不再… : a condition, not a demand
-        n = parse_number(m.group("n"))
-        if n is None or n <= 0 or n > 100:
+        if (
+            _cut_by_sentence_end(m, s_hi)
+            or _after_non_count_word(text, m, s_lo)
+            or _is_condition(text, m)
+            or _implausible(m)
+        ):
             continue
         prev_end = counts[k - 1].end() if k and counts[k - 1].end() <= m.start() else 0
         next_start = counts[k + 1].start() if k + 1 < len(counts) else len(text)
@@ -152,39 +211,13 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
         phrase = text[a:b]
         unit = m.group("unit")[0]
         plain = _PARENTHETICAL.sub("", phrase)  # (包括制定技术标准…) explains, it does not demand
-        kind = _kind(plain, unit, sentence)
+        kind = _kind(plain, unit, text[s_lo:s_hi])
         if kind is None and unit == "项" and _UNDERTAKES.search(text, a, m.start()):
             kind = ("project", None)  # 主持完成2项以上…: what one completes by the item is a project
-        if kind is None:
+        if kind is None or _counts_no_named_thing(text, m, s_lo) or _bare_without_cue(text, m, s_lo):
             continue
-        lead = text[max(s_lo, m.start() - 8) : m.start()]
-        if unit == "个" and not _any_kind().search(lead):
-            continue  # 个 counts a thing only right after its name (新品种1个), never 六个方面
-        if not m.group("up") and not m.group("pre"):
-            # a bare count is a demand only after an achievement word or verb (奖1项, 出版1部)
-            lead = text[max(s_lo, m.start() - 8) : m.start()]
-            if not (_VERB_BEFORE.search(lead) or _any_kind().search(lead)):
-                continue
-        kinds = [kind]
-        before = text[a : m.start()] + (m.group("pre") or "")
-        listed = _LIST_BEFORE.search(_PARENTHETICAL.sub("", before)) if before.endswith(_TOTALS) else None
-        distinct = (
-            list(
-                dict.fromkeys(k for k in (_kind(p, unit, "") for p in listed.group("items").split("、")) if k)
-            )
-            if listed
-            else []
-        )
-        if len(distinct) >= 2:
-            kinds = distinct  # 实用新型、软件著作权合计3项: one entry per listed kind
-        elif not _kind(text[a : m.start()], unit, ""):
-            # 2项以上新型实用专利、外观设计专利或软件著作权: one entry per listed kind
-            listed = [
-                _kind(part, unit, "") for part in _LIST_SEP.split(_PARENTHETICAL.sub("", text[m.end() : b]))
-            ]
-            kinds = list(dict.fromkeys(k for k in listed if k)) or [kind]
-        for kind in kinds:
-            out.append(_requirement(ctx, m, kind, phrase, s_hi))
+        for each in _listed_kinds(text, m, a, b, unit, kind):
+            out.append(_requirement(ctx, m, each, phrase, s_hi))
     return out
 
 
@@ -198,7 +231,7 @@ def _requirement(
         subtype = "core" if _core().search(phrase) else "general"
     words = _WORDS.search(text, m.end(), s_hi)
     amount = _AMOUNT.search(text, m.end(), s_hi)
-    rank = _RANK.search(text, m.end(), min(s_hi, m.end() + 16))
+    rank = _RANK.search(text, m.end(), min(s_hi, m.end() + _RANK_WINDOW))
     return Requirement(
         evidence=ctx.evidence(m.span()),
         kind=kind[0],

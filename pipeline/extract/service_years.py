@@ -18,7 +18,17 @@ from pipeline.extract.dates import find_dates
 from pipeline.extract.numbers import NUMBER, parse_number
 from pipeline.extract.years_matrix import matrix_rules
 from pipeline.lexicon.title_levels import level_code
-from pipeline.patterns import P
+from pipeline.patterns import (
+    CELL_MAX,
+    SENTENCE,
+    P,
+    cells,
+    cells_above,
+    is_row,
+    part_end,
+    part_start,
+    row_level,
+)
 from pipeline.types import Clause, ServiceYears
 
 _YEARS = regex.compile(
@@ -28,7 +38,6 @@ _YEARS = regex.compile(
 _NOT_TENURE_BEFORE = regex.compile(
     r"(?:近|提前|破格|每|前|连续|最近|学制|期限为|不超过|超过|延长|推迟|间隔|第|(?<!职称|职务|资格|毕业|出站|聘任|学位|学历)后|再|已有|限|未)\s*$"
 )
-_PIECE = regex.compile(r"[^；;。\n]+")
 _ADVANCE = regex.compile(rf"提前\s*(?P<n>{NUMBER})\s*年")
 _TITLE_CUE = regex.compile(
     r"职称后|职务后|资格后|任(?:现职|[^，,；;]{0,8}?(?:工程师|职务|职称|师|级))|现职|师岗位|聘任|受聘|担任[^，,]{0,10}(?:职务|师)|中级|助理|员级|副高|正高|高级工程师|技术员"
@@ -42,7 +51,6 @@ _ROUTE_CUES = (
     ("transfer", regex.compile(r"机关|跨系列|转评|流动到|转岗")),
     ("high_skill", regex.compile(r"高技能|技能人才|技师")),
 )
-_CELL_MAX = 30
 # "the degree required above": names no degree of its own (具备规定学历…满4年)
 _REFERENCE = regex.compile(
     r"(?<!不)具备(?:上述)?(?:规定|相应)(?:的)?学历|(?<!不)具备上述学历|符合(?:上述)?学历(?:条件|要求)"
@@ -50,7 +58,16 @@ _REFERENCE = regex.compile(
 # a period of something other than service: a file kept by an agency, residence, an assessment
 # record (年度考核3年以上为合格), study hours, papers, an age
 _NOT_SERVICE_SEGMENT = regex.compile(r"档案|户口|托管|居住|缴纳|社保|考核|考评|学时|学分|论文|周岁")
-_COMMA = regex.compile(r"[，,]")
+# how far before a number its 近/提前/每… may stand
+_NOT_TENURE_WINDOW = 6
+# more years than this is no tenure rule (an age, a year count of history)
+_MAX_YEARS = 60
+# a clause heading and the start of its text name the route of the rules below (破格, 绿色通道)
+_ROUTE_HEAD = 80
+# a degree named this close before a 提前N年 note belongs to the note, not to the rule
+_ADVANCE_NOTE = 40
+# a rule's cut-off date (即2019年底前取得) follows it within this many characters
+_CUTOFF_WINDOW = 30
 # 最近连续2年在教育教学一线从事教学工作: a front-line tenure printed without 满 or 以上
 _FRONTLINE = regex.compile(
     rf"(?:最近|近)?连续\s*(?P<n>{NUMBER})\s*年(?P<up>以上)?\s*(?=在[^，,；;。]{{0,20}}(?:一线|基层)[^，,；;。]{{0,12}}(?:从事|工作))"
@@ -60,10 +77,12 @@ _FRONTLINE = regex.compile(
 _SERVICE_WORDS = regex.compile(
     r"从事|工作|任|聘|取得|获得|毕业|岗位|职称|职务|资格|经历|教龄|工龄|年限|现职|期满|累计|执业|见习|实践|服务|出站|学历|学位|本科|专科|大专|中专|博士|硕士|学士|研究生"
 )
-# 具备高等教育专科毕业学历在初中从事教学工作、硕士研究生毕业后从事相关专业技术工作满3年: an earlier item
-# of an enumeration ends at 工作、/经历、 and its degree is not the later item's
 # a title or level held right before the number (技术员满5年, 助理满4年, 中级满5年)
 _TITLE_BEFORE = regex.compile(r"师|员|助理|初级|中级|高级|副高|正高|级")
+# the phrase right after a number that may say what it counts (5年以上工作经历)
+_AFTER_WORDS = 12
+# 具备高等教育专科毕业学历在初中从事教学工作、硕士研究生毕业后从事相关专业技术工作满3年: an earlier item
+# of an enumeration ends at 工作、/经历、 and its degree is not the later item's
 _ITEM_END = regex.compile(r"(?:工作|经历)、")
 # 从事专业工作2年: a number right after the work it counts is a minimum without 满 or 以上
 _WORK_BEFORE = regex.compile(r"从事[^，,；;。]{0,12}工作\s*$")
@@ -74,8 +93,7 @@ _OPEN_PAREN = regex.compile(r"[（(][^）)]*$")
 
 def _segment(text: str, start: int, pos: int) -> str:
     """The comma-bounded part of a sentence piece that ends at ``pos``."""
-    cut = [m.end() for m in _COMMA.finditer(text, start, pos)]
-    return text[cut[-1] if cut else start : pos]
+    return text[part_start(text, start, pos) : pos]
 
 
 @functools.cache
@@ -106,11 +124,10 @@ def degrees_in(text: str, start: int, end: int) -> list[tuple[str, int]]:
 
 
 def _basis(text: str, piece_start: int, pos: int) -> str:
-    seg_start = max(text.rfind("，", piece_start, pos), text.rfind(",", piece_start, pos)) + 1 or piece_start
-    seg_start = max(seg_start, piece_start)
+    seg_start = part_start(text, piece_start, pos)
     segment = text[seg_start:pos]
     before = text[piece_start:seg_start]
-    prev_seg = P(r"[，,]").split(before.rstrip("，,"))[-1] if before else ""
+    prev_seg = _segment(text, piece_start, piece_start + len(before.rstrip("，,"))) if before else ""
     if prev_seg.endswith("后"):
         segment = prev_seg + segment
     if _SKILL_CUE.search(segment):
@@ -123,29 +140,13 @@ def _basis(text: str, piece_start: int, pos: int) -> str:
 
 
 def _route(ctx: Context, clause: Clause | None, piece: str) -> str:
-    chain = ctx.index.ancestors(clause) if clause else []
-    for route, cue in _ROUTE_CUES:
-        if cue.search(piece):
+    """The route a rule is for: named in its own piece, else in the heading of a clause above it."""
+    chain = ctx.index.ancestors(clause)[1:] if clause else []
+    for source in (piece, *((c.heading or "") + c.text[:_ROUTE_HEAD] for c in chain)):
+        route = next((route for route, cue in _ROUTE_CUES if cue.search(source)), None)
+        if route:
             return route
-    for c in chain[1:]:
-        head = (c.heading or "") + c.text[:80]
-        for route, cue in _ROUTE_CUES:
-            if cue.search(head):
-                return route
     return "regular"
-
-
-def _cells_above(text: str, pos: int, n: int) -> list[tuple[int, int, str]]:
-    """Up to ``n`` non-empty lines above ``pos``, nearest first, as (start, end, stripped line)."""
-    out: list[tuple[int, int, str]] = []
-    end = text.rfind("\n", 0, pos)
-    while end > 0 and len(out) < n:
-        start = text.rfind("\n", 0, end) + 1
-        line = text[start:end].strip()
-        if line:
-            out.append((start, end, line))
-        end = start - 1
-    return out
 
 
 def _is_rule(line: str) -> bool:
@@ -154,8 +155,8 @@ def _is_rule(line: str) -> bool:
 
 def _row_degrees(text: str, piece_start: int) -> list[tuple[str, int]]:
     """Degrees in the previous cells of a table flattened one cell per line."""
-    for start, end, line in _cells_above(text, piece_start, 2):
-        if len(line) > _CELL_MAX or _is_rule(line):
+    for start, end, line in cells_above(text, piece_start, 2):
+        if len(line) > CELL_MAX or _is_rule(line):
             return []
         found = degrees_in(text, start, end)
         if found:
@@ -167,15 +168,14 @@ def _row_level(text: str, piece_start: int, piece: str) -> str | None:
     """The title level a criteria-table row leads to (副高级 / 本科及以上 / 任中级职务满5年): a level
     cell of a pipe row, or the nearest level cell above in a table flattened one cell per line.
     Prose names no target level this way (its 中级 is the title held, not the one sought)."""
-    if "|" in piece or "\t" in piece:
-        cells = [c.strip() for c in P(r"\||\t").split(piece) if c.strip()]
-        return next((c for c in cells if P(lexicon.alternation("notice", "row_levels")).fullmatch(c)), None)
-    for _, _, line in _cells_above(text, piece_start, 6):
-        if len(line) > _CELL_MAX:
+    if is_row(piece):
+        return next((c for c in cells(piece) if c and row_level().fullmatch(c)), None)
+    for _, _, line in cells_above(text, piece_start, 6):
+        if len(line) > CELL_MAX:
             return None
         if _is_rule(line):
             continue
-        m = P(lexicon.alternation("notice", "row_levels")).fullmatch(line)
+        m = row_level().fullmatch(line)
         if m:
             return m.group(0)
     return None
@@ -187,7 +187,7 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
     said: set[str] = set()  # the degree-and-years phrases read so far (博士毕业满两年)
     matrix, claimed = matrix_rules(ctx, degrees_in, lambda pos: _route(ctx, ctx.index.at(pos), ""))
     previous = None
-    for pm in _PIECE.finditer(text):
+    for pm in SENTENCE.finditer(text):
         piece_start, piece_end = pm.span()
         piece = pm.group(0)
         if any(a <= piece_start < b for a, b in claimed):
@@ -202,8 +202,10 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
             m
             for m in _YEARS.finditer(text, piece_start, piece_end)
             if (m.group("man") or m.group("up") or _WORK_BEFORE.search(text, piece_start, m.start()))
-            and not _NOT_TENURE_BEFORE.search(text[max(piece_start, m.start() - 6) : m.start()])
-            and (parse_number(m.group("n")) or 0) <= 60
+            and not _NOT_TENURE_BEFORE.search(
+                text[max(piece_start, m.start() - _NOT_TENURE_WINDOW) : m.start()]
+            )
+            and (parse_number(m.group("n")) or 0) <= _MAX_YEARS
             and not _NOT_SERVICE_SEGMENT.search(_segment(text, piece_start, m.start()))
             and _speaks_of_service(text, piece_start, piece_end, m)
         ]
@@ -278,9 +280,11 @@ def _speaks_of_service(text: str, piece_start: int, piece_end: int, m: regex.Mat
     if len(text[piece_start:piece_end].strip()) <= _BARE_CELL and _is_own_line(text, piece_start, piece_end):
         return True  # a table cell (5年以上): its row's other cells say what it counts
     before = text[piece_start : m.start()]
-    after = _COMMA.split(text[m.end() : piece_end], maxsplit=1)[0]
+    after = text[m.end() : part_end(text, m.end(), piece_end)]
     return bool(
-        _SERVICE_WORDS.search(before) or _TITLE_BEFORE.search(before) or _SERVICE_WORDS.search(after[:12])
+        _SERVICE_WORDS.search(before)
+        or _TITLE_BEFORE.search(before)
+        or _SERVICE_WORDS.search(after[:_AFTER_WORDS])
     )
 
 
@@ -323,7 +327,7 @@ def _restated(
 
 
 def _in_advance_note(text: str, pos: int, piece_end: int) -> bool:
-    return bool(_ADVANCE.search(text, pos, min(piece_end, pos + 40)))
+    return bool(_ADVANCE.search(text, pos, min(piece_end, pos + _ADVANCE_NOTE)))
 
 
 def _advanced(
@@ -379,7 +383,7 @@ def _advanced_alone(
 
 def _cutoff(ctx: Context, pos: int, end: int) -> str | None:
     """即2019年底前取得: the date by which the years must be complete."""
-    for hit in find_dates(ctx.text, pos, min(end, pos + 30)):
+    for hit in find_dates(ctx.text, pos, min(end, pos + _CUTOFF_WINDOW)):
         after = ctx.text[hit.end : hit.end + 8]
         if P(r"\s*(?:以?前|之前)").match(after):
             return hit.resolve(hit.year or ctx.reference_year())

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import regex
 
+from pipeline.patterns import EDGE_PAGE_NUMBER, STARTS_BLOCK
 from pipeline.types import Page
 
 
@@ -42,13 +43,6 @@ class PageLines:
     lines: tuple[Line, ...]
 
 
-_PAGE_NUMBER = regex.compile(
-    r"^\s*(?:[-—–－~_·]*\s*\d{1,4}\s*[-—–－~_·]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*$"
-)
-_STARTS_BLOCK = regex.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|[①-⑳]|附件|抄送|联系人|联系电话)"
-)
 _ENDS_SENTENCE = regex.compile(r"[。！？；：!?;:]$")
 _EDGE_BAND = 0.09  # share of the page height at top and bottom where running headers/footers live
 _ASCII_WORD = regex.compile(r"[A-Za-z]")
@@ -79,9 +73,9 @@ def drop_furniture(pages: list[PageLines]) -> list[PageLines]:
         kept = []
         for ln in p.lines:
             at_edge = ln.bottom < p.height * _EDGE_BAND or ln.top > p.height * (1 - _EDGE_BAND)
-            if at_edge and (_PAGE_NUMBER.match(ln.text) or _shape(ln.text) in repeated):
+            if at_edge and (EDGE_PAGE_NUMBER.match(ln.text) or _shape(ln.text) in repeated):
                 continue
-            if _PAGE_NUMBER.match(ln.text) and (ln.x1 - ln.x0) < 8 * ln.size and _is_last_or_first(ln, p):
+            if EDGE_PAGE_NUMBER.match(ln.text) and (ln.x1 - ln.x0) < 8 * ln.size and _is_last_or_first(ln, p):
                 continue
             kept.append(ln)
         out.append(replace(p, lines=tuple(kept)))
@@ -125,7 +119,7 @@ def _is_wrap(a: Line, b: Line, m: _Margins, same_page: bool, gap: float | None) 
     starts_left = a.x0 <= m.left + 2.6 * size
     if not (full and starts_left):
         return False
-    if _STARTS_BLOCK.match(b.text.lstrip()):
+    if STARTS_BLOCK.match(b.text.lstrip()):
         return False
     if same_page and gap is not None and b.top - a.bottom > 1.8 * gap + 0.3 * size:
         return False  # extra space between paragraphs

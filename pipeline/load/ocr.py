@@ -18,6 +18,7 @@ import functools
 import itertools
 import math
 import os
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,7 @@ def recognize(image: Any) -> OcrPage:
     lines = []
     for row in rows:
         row.sort(key=lambda r: r[0])
-        height = statistics_median([r[3] - r[2] for r in row])
+        height = statistics.median_high([r[3] - r[2] for r in row])
         parts = [clean_text(row[0][4])]
         for prev, cur in itertools.pairwise(row):
             # boxes split at a wide gap (masthead issuers) keep one space; a narrow split none
@@ -157,8 +158,3 @@ def recognize(image: Any) -> OcrPage:
         )
     conf = sum(scores) / len(scores) if scores else 0.0
     return OcrPage(tuple(lines), conf)
-
-
-def statistics_median(values: list[float]) -> float:
-    values = sorted(values)
-    return values[len(values) // 2] if values else 0.0
