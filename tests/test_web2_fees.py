@@ -67,3 +67,15 @@ def test_a_table_row_gives_its_level_and_what_it_pays_for() -> None:
 def test_the_second_amount_of_a_respective_list_shares_the_first_ones_terms() -> None:
     fees = facts_of("高、中级职务评审推荐费分别调整为每人150元和80元。").fees
     assert [f.covers for f in fees] == [("评审推荐",), ("评审推荐",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("收费标准：正高级600元/人，副高级500元/人，中级300元/人。", ["正高级", "副高级", "中级"]),
+        ("评审费：高级 500 元，中级 300 元。", ["高级", "中级"]),
+        ("高级:500元/人;中级:300元/人;初级:100元/人(收费)", ["高级", "中级", "初级"]),
+    ],
+)
+def test_each_amount_takes_the_level_named_nearest_before_it(text: str, want: list[str]) -> None:
+    assert [f.level for f in facts_of(text).fees] == want

@@ -153,6 +153,16 @@ def _cell_offset(line: str, col: int) -> int:
     return pos
 
 
+def _nearest_level(text: str, lo: int, prev: int, at: int, piece: str) -> str | None:
+    """正高级600元/人，副高级500元/人: the level named nearest before this amount, after the last
+    amount (高、中级…分别…150元和80元 names no one level for the second amount)."""
+    own = [m.group(0) for m in grade_level().finditer(text, max(lo, prev), at)]
+    if own:
+        return own[-1]
+    lv = grade_level().search(piece) if prev == lo else None
+    return lv.group(0) if lv else None
+
+
 def _is_price(text: str, lo: int, hi: int, m: regex.Match[str]) -> bool:
     """每人每科60元 / 60元/人: an amount priced per person, in a sentence that pays no one."""
     per = bool(m.group("per") and "人" in m.group("per"))
@@ -202,8 +212,7 @@ def extract_fees(ctx: Context) -> list[Fee]:
                 ctx.warn(f"fee amount not in whole yuan, not read: {m.group(0).strip()}")
                 prev = m.end()
                 continue
-            lv = grade_level().search(piece)
-            row_level = level or (lv.group(0) if lv else None)
+            row_level = level or _nearest_level(text, lo, prev, m.start(), piece)
             out.append(
                 Fee(
                     ctx.evidence(m.span()), amount, "CNY", "person" if per_person else None, covers, row_level
