@@ -68,6 +68,12 @@ DEGREE_WORDS = [
         [(3, "secondary")],
     ),
     ("web2-018", "博士毕业满两年可申请副高职。", [(2, "doctor")]),
+    (
+        "web2-046 (glyph residue for 学)",
+        "应具有大学本科以上学历或?qū)W士以上学位,取得高级会计师资格后,从事会计工作5年以上。",
+        [(5, "bachelor")],
+    ),
+    ("web-018 (glyph residue for 学)", "或?qū)W士学位,聘任助理工程师2年以上,;", [(2, "bachelor")]),
 ]
 
 FRONTLINE = [
