@@ -42,8 +42,9 @@ bench: $(STAMP)
 accuracy: $(STAMP)
 	$(PY) scripts/accuracy.py --shared $(SHARED)
 
+# no echo of the command: `make diff FORMAT=json > f` must be JSON only
 diff: $(STAMP)
-	$(PY) -m pipeline diff $(A) $(B) $(if $(FORMAT),--format $(FORMAT))
+	@$(PY) -m pipeline diff $(A) $(B) $(if $(FORMAT),--format $(FORMAT))
 
 report: $(STAMP)
 	$(PY) -m pipeline report --data $(OUT)

@@ -1,56 +1,62 @@
-"""Many files → records in a folder: incremental, parallel, visible, crash-safe.
+"""Many files → records in a folder: incremental, parallel, visible, crash-safe, never lossy.
 
-- Incremental: ``<out>/.manifest.json`` remembers, per raw file, the sha256 of
-  its bytes, the pipeline's fingerprint (a hash of its code, vocabulary and
-  schema) and the outcome. A file whose bytes and pipeline are unchanged is
-  skipped (a failure is reported again without re-reading it); ``--force``
-  re-ingests everything; records whose raw file is gone are reported and, with
-  ``--prune``, removed.
-- Parallel: worker processes; results are written in input order, so
-  ``--jobs 4`` writes exactly what ``--jobs 1`` writes.
-- Visible: a progress bar on a terminal, one plain line per file otherwise,
-  and a summary at the end.
-- Crash-safe: every record and the manifest are written atomically; leftovers
-  of a killed run (temporary files) are removed at the next start, and a file
-  whose record was written but not yet entered in the manifest is simply
-  ingested again.
+- Named by place: a record is named by its file's path relative to the folder given on the
+  command line (``a/通知.pdf`` → ``a__通知.pdf.json``; a file given directly: its name), and two
+  inputs never share a name (``store.record_names``). A folder written with other names is
+  migrated: a record whose name changed is renamed (or ingested again), and the old file goes.
+- Incremental: the manifest (``pipeline.manifest``) remembers, per raw file, the sha256 of its
+  bytes, the pipeline's fingerprint (a hash of its code, vocabulary and schema), and the record
+  with the sha256 of the record file as written. A file whose bytes and pipeline are unchanged
+  and whose record file is still what was written is skipped (a failure is reported again
+  without re-reading it); a record file that is missing or was changed is written again and
+  reported (``repaired: …``); ``--force`` re-ingests everything; records whose raw file is gone
+  are reported and, with ``--prune``, removed.
+- Parallel and bounded: worker processes with a time and memory budget per file
+  (``pipeline.workers``); results are written in input order, so ``--jobs 4`` writes exactly
+  what ``--jobs 1`` writes.
+- Visible: a progress bar on a terminal, one plain line per file otherwise, and a summary.
+- Crash-safe and shared: every record and the manifest are written atomically, the folder is
+  locked for the run, leftovers of a killed run are removed at the next start, and a file whose
+  record was written but not yet entered in the manifest is simply ingested again.
+- An output folder that cannot be written gives one line and stops the batch; a record that
+  cannot be written (a full disk) gives one line for that file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.errors import IngestError
-from pipeline.store import dumps, record_name, write_atomic
+from pipeline.manifest import (
+    FOLDER_ERRNOS,
+    MANIFEST,
+    FolderUnusable,
+    Journal,
+    clean_leftovers,
+    locked,
+    prepare,
+    read_manifest,
+    reason,
+    write_manifest,
+)
+from pipeline.store import record_names, write_atomic
+from pipeline.workers import Input, Limits, Outcome, file_sha256, outcomes, process
 
-MANIFEST = ".manifest.json"
-JOURNAL = ".manifest.jsonl"  # one line per outcome since the manifest was last written
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one file gave: a record's JSON text, or the error line."""
-
-    path: str
-    sha256: str | None
-    content: str | None
-    facts: int
-    warnings: int
-    error: str | None
+__all__ = ["Input", "Limits", "Outcome", "fingerprint", "process", "run_batch"]
 
 
 @dataclass
 class Summary:
     written: int = 0
+    repaired: int = 0
     skipped: int = 0
     warnings: int = 0
     failed: list[str] = field(default_factory=list)
@@ -75,79 +81,6 @@ def fingerprint() -> str:
             h.update(p.relative_to(root.parent).as_posix().encode())
             h.update(p.read_bytes())
     return h.hexdigest()[:16]
-
-
-def _sha256(path: str) -> str | None:
-    try:
-        if Path(path).stat().st_size > 50 * 1024 * 1024:
-            return None
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def process(path: str) -> Outcome:
-    """Ingest one file (in a worker); every failure comes back as data, not as an exception."""
-    from pipeline.ingest import ingest_file
-
-    try:
-        record = ingest_file(path)
-    except IngestError as exc:
-        exc.path = exc.path or path
-        return Outcome(path, _sha256(path), None, 0, 0, exc.line())
-    except Exception as exc:  # a pipeline bug must not stop the batch: reported like any failure
-        line = f"error: {path}: internal error ({type(exc).__name__}: {exc})"
-        return Outcome(path, _sha256(path), None, 0, 0, line)
-    n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
-    return Outcome(path, record["source"]["sha256"], dumps(record), n_facts, len(record["warnings"]), None)
-
-
-def _whole(record: Path) -> bool:
-    """A record file that exists and is not empty (an empty one is what a power cut can leave)."""
-    try:
-        return record.stat().st_size > 0
-    except OSError:
-        return False
-
-
-def _read_manifest(out: Path) -> dict[str, Any]:
-    """The manifest, with the journal of a run that was killed replayed on top of it."""
-    data: dict[str, Any] = {"pipeline": None, "files": {}}
-    try:
-        loaded = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if isinstance(loaded, dict) and isinstance(loaded.get("files"), dict):
-            data = loaded
-    except (OSError, ValueError):
-        pass
-    try:
-        lines = (out / JOURNAL).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        lines = []
-    for line in lines:
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue  # the last line of a killed run may be cut short
-        if entry.get("pipeline") == data.get("pipeline") or data.get("pipeline") is None:
-            data["pipeline"] = entry.get("pipeline")
-            data["files"][entry["path"]] = entry["entry"]
-    return data
-
-
-def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
-    write_atomic(
-        out / MANIFEST,
-        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-        durable=True,
-    )
-    (out / JOURNAL).unlink(missing_ok=True)
-
-
-def _clean_leftovers(out: Path) -> None:
-    """Temporary files of a run that was killed before it could rename them."""
-    if out.is_dir():
-        for tmp in out.glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
 
 
 class _Reporter:
@@ -185,102 +118,236 @@ class _Reporter:
             self.progress.stop()
 
 
-def _outcomes(paths: list[str], jobs: int) -> Iterator[Outcome]:
-    if jobs > 1 and len(paths) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(process, paths, chunksize=max(1, min(16, len(paths) // (jobs * 4) or 1)))
-    else:
-        yield from map(process, paths)
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _record_state(out: Path, entry: dict[str, Any], shared: Counter[str]) -> str:
+    """``ok`` when the record file is byte for byte what was written; ``missing``/``changed`` when
+    it is not; ``unknown`` when the manifest cannot tell (an older manifest, a name two entries
+    shared before records were named by place)."""
+    name, written = entry.get("record"), entry.get("record_sha256")
+    if not isinstance(name, str) or not isinstance(written, str) or shared[name] > 1:
+        return "unknown"
+    try:
+        data = (out / name).read_bytes()
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "changed"
+    return "ok" if hashlib.sha256(data).hexdigest() == written else "changed"
+
+
+_REPAIR = {"missing": "record file is missing", "changed": "record file changed since it was written"}
+
+
+@dataclass
+class _Plan:
+    todo: list[str] = field(default_factory=list)
+    repairs: dict[str, str] = field(default_factory=dict)  # path -> why its record is written again
+    released: set[str] = field(default_factory=set)  # record names no longer wanted by their file
 
 
 def run_batch(
-    items: Iterable[tuple[str, IngestError | None]],
+    items: Iterable[Input],
     out: Path,
     *,
-    jobs: int = 0,
+    jobs: int | None = None,
     force: bool = False,
     prune: bool = False,
+    limits: Limits | None = None,
     stream: TextIO | None = None,
 ) -> int:
     """Ingest ``items`` into ``out``; returns the exit code (0 all written, 1 any failed)."""
     stream = stream or sys.stdout
     items = list(items)
-    out.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(out)
-    manifest = _read_manifest(out)
+    summary = Summary()
+    reporter = _Reporter(len(items), stream)
+    good: dict[str, Input] = {}
+    for item in items:
+        if item.error is not None:
+            summary.failed.append(item.error.line())
+            reporter.line(item.error.line(), error=True)
+        else:  # a file reached twice (given directly and inside a folder given) is ingested once
+            good.setdefault(os.path.realpath(item.path), item)
+    try:
+        prepare(out)
+        with locked(out, lambda text: reporter.line(text, error=True)):
+            _run_locked(list(good.values()), out, jobs, force, prune, limits or Limits(), summary, reporter)
+    except FolderUnusable as exc:
+        summary.failed.append(exc.line)
+        reporter.line(exc.line, error=True)
+    finally:
+        reporter.close()
+    _print_summary(summary, out, stream)
+    return 1 if summary.failed else 0
+
+
+def _run_locked(
+    items: list[Input],
+    out: Path,
+    jobs: int | None,
+    force: bool,
+    prune: bool,
+    limits: Limits,
+    summary: Summary,
+    reporter: _Reporter,
+) -> None:
+    clean_leftovers(out)
+    manifest = read_manifest(out)
     version = fingerprint()
     if manifest.get("pipeline") != version:
         force = True  # the pipeline changed: every record may differ
     manifest["pipeline"] = version
     entries: dict[str, Any] = manifest["files"]
-    summary = Summary()
-    todo: list[str] = []
-    reporter = _Reporter(len(items), stream)
-    for path, err in items:
-        if err is not None:
-            summary.failed.append(err.line())
-            reporter.line(err.line(), error=True)
-            continue
-        entry = entries.get(path)
-        if not force and entry and entry.get("sha256") == _sha256(path):
-            if entry.get("error"):
-                summary.failed.append(entry["error"])
-                reporter.line(entry["error"] + " (unchanged since the last run)", error=True)
-            elif _whole(out / entry["record"]):
-                summary.skipped += 1
-                reporter.advance(path)
-                continue
-            else:
-                todo.append(path)
-                continue
-            reporter.advance(path)
-            continue
-        todo.append(path)
-    workers = jobs or os.cpu_count() or 1
-    journal = (out / JOURNAL).open("a", encoding="utf-8")
+    paths = {i.path for i in items}
+    taken = {e["record"] for p, e in entries.items() if p not in paths and isinstance(e.get("record"), str)}
+    names = record_names({i.path: i.relative for i in items}, taken)
+    journal = Journal(out, version)
+    folder_error: FolderUnusable | None = None
+    plan = _Plan()
     try:
-        for o in _outcomes(todo, workers):
-            reporter.advance(o.path)
-            if o.error:
-                summary.failed.append(o.error)
-                reporter.line(o.error, error=True)
-                entries[o.path] = {"sha256": o.sha256, "error": o.error}
-            else:
-                name = record_name(o.path)
-                write_atomic(out / name, o.content or "")
-                summary.written += 1
-                summary.warnings += o.warnings
-                entries[o.path] = {"sha256": o.sha256, "record": name, "warnings": o.warnings}
-                reporter.line(f"ok {o.path} -> {out / name} ({o.facts} facts, {o.warnings} warnings)")
-            journal.write(
-                json.dumps(
-                    {"pipeline": version, "path": o.path, "entry": entries[o.path]}, ensure_ascii=False
-                )
-                + "\n"
-            )
-            journal.flush()
+        plan = _plan(items, names, entries, out, force, limits, summary, reporter, journal)
+        with contextlib.closing(outcomes(plan.todo, jobs or os.cpu_count() or 1, limits)) as results:
+            for o in results:
+                _take(o, names[o.path], entries, plan, out, limits, summary, reporter)
+                if o.path in entries:
+                    journal.add(o.path, entries[o.path])
+    except FolderUnusable as exc:
+        folder_error = exc
     finally:
         journal.close()
-        reporter.close()
-        _prune(out, entries, {p for p, _ in items}, prune, summary)
-        _write_manifest(out, manifest)
-    _print_summary(summary, out, stream)
-    return 1 if summary.failed else 0
+        if folder_error is None:
+            _prune(out, entries, paths, prune, summary, plan.released)
+            try:
+                write_manifest(out, manifest)
+            except OSError as exc:
+                line = f"error: {out / MANIFEST}: {reason(exc)}"
+                summary.failed.append(line)
+                reporter.line(line, error=True)
+    if folder_error is not None:
+        raise folder_error
 
 
-def _prune(out: Path, entries: dict[str, Any], seen: set[str], prune: bool, summary: Summary) -> None:
-    """Records whose raw file no longer exists: reported, and removed with --prune."""
+def _plan(
+    items: list[Input],
+    names: dict[str, str],
+    entries: dict[str, Any],
+    out: Path,
+    force: bool,
+    limits: Limits,
+    summary: Summary,
+    reporter: _Reporter,
+    journal: Journal,
+) -> _Plan:
+    """Which files to read: skip those whose record is present and current, rename records whose
+    name changed, repeat unchanged failures."""
+    plan = _Plan()
+    shared = Counter(e["record"] for e in entries.values() if isinstance(e.get("record"), str))
+    for item in items:
+        path, name, entry = item.path, names[item.path], entries.get(item.path)
+        if force or not entry or entry.get("sha256") != file_sha256(path):
+            plan.todo.append(path)
+            continue
+        if entry.get("error"):
+            if isinstance(entry.get("limits"), dict) and limits.allow_more_than(entry["limits"]):
+                plan.todo.append(path)  # it ran out of time or memory, and now has more
+                continue
+            summary.failed.append(entry["error"])
+            reporter.line(entry["error"] + " (unchanged since the last run)", error=True)
+            reporter.advance(path)
+            continue
+        state = _record_state(out, entry, shared)
+        if state == "ok" and entry["record"] != name and shared[name] == 0:
+            old = entry["record"]
+            try:
+                os.replace(out / old, out / name)
+            except OSError as exc:
+                if exc.errno in FOLDER_ERRNOS:
+                    raise FolderUnusable(out, f"cannot write here: {reason(exc)}") from None
+                plan.todo.append(path)
+                continue
+            shared[old] -= 1
+            shared[name] += 1
+            entry["record"] = name
+            journal.add(path, entry)
+            reporter.line(f"renamed: {out / old} -> {out / name}")
+        if state == "ok" and entry["record"] == name:
+            summary.skipped += 1
+            reporter.advance(path)
+            continue
+        if state in _REPAIR:
+            plan.repairs[path] = f"repaired: {out / entry['record']}: {_REPAIR[state]}"
+        plan.todo.append(path)
+    return plan
+
+
+def _take(
+    o: Outcome,
+    name: str,
+    entries: dict[str, Any],
+    plan: _Plan,
+    out: Path,
+    limits: Limits,
+    summary: Summary,
+    reporter: _Reporter,
+) -> None:
+    """One outcome into the folder and the manifest."""
+    reporter.advance(o.path)
+    if o.error:
+        summary.failed.append(o.error)
+        reporter.line(o.error, error=True)
+        entry: dict[str, Any] = {"sha256": o.sha256, "error": o.error}
+        if o.limited:
+            entry["limits"] = {"timeout_s": limits.timeout_s, "memory_mb": limits.memory_mb}
+        entries[o.path] = entry
+        return
+    content = o.content or ""
+    try:
+        write_atomic(out / name, content)
+    except OSError as exc:
+        if exc.errno in FOLDER_ERRNOS:
+            raise FolderUnusable(out, f"cannot write here: {reason(exc)}") from None
+        line = f"error: {o.path}: cannot write {out / name}: {reason(exc)}"
+        summary.failed.append(line)  # the manifest keeps what it had: the next run tries again
+        reporter.line(line, error=True)
+        return
+    old = entries.get(o.path, {}).get("record")
+    if isinstance(old, str) and old != name:
+        plan.released.add(old)
+    entries[o.path] = {
+        "sha256": o.sha256,
+        "record": name,
+        "record_sha256": _sha(content),
+        "warnings": o.warnings,
+    }
+    summary.written += 1
+    summary.warnings += o.warnings
+    if o.path in plan.repairs:
+        summary.repaired += 1
+        reporter.line(plan.repairs[o.path])
+    reporter.line(f"ok {o.path} -> {out / name} ({o.facts} facts, {o.warnings} warnings)")
+
+
+def _prune(
+    out: Path, entries: dict[str, Any], seen: set[str], prune: bool, summary: Summary, released: set[str]
+) -> None:
+    """Records whose raw file no longer exists: reported, and removed with --prune; record files
+    no entry names any more (renamed, or pruned) are removed."""
     for path in sorted(entries):
         if path in seen or Path(path).exists():
             continue
-        record = entries[path].get("record")
         if prune:
-            if record:
-                (out / record).unlink(missing_ok=True)
-            del entries[path]
+            record = entries.pop(path).get("record")
+            if isinstance(record, str):
+                released.add(record)
             summary.pruned.append(path)
         else:
             summary.stale.append(path)
+    wanted = {e.get("record") for e in entries.values()}
+    for record in sorted(released - wanted):
+        with contextlib.suppress(OSError):
+            (out / record).unlink(missing_ok=True)
 
 
 def _print_summary(s: Summary, out: Path, stream: TextIO) -> None:
@@ -293,6 +360,7 @@ def _print_summary(s: Summary, out: Path, stream: TextIO) -> None:
     if s.failed:
         rows = [
             ("written", str(s.written)),
+            *([("repaired", str(s.repaired))] if s.repaired else []),
             ("unchanged", str(s.skipped)),
             ("warnings", str(s.warnings)),
             ("failed", str(len(s.failed))),
@@ -303,6 +371,8 @@ def _print_summary(s: Summary, out: Path, stream: TextIO) -> None:
         for line in s.failed:
             print(f"    {line.removeprefix('error: ')}", file=stream)
     parts = [f"{s.written} records written to {out}"]
+    if s.repaired:
+        parts.append(f"{s.repaired} repaired")
     if s.skipped:
         parts.append(f"{s.skipped} unchanged")
     parts.append(f"{len(s.failed)} failed")

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pipeline.errors import IngestError
+from pipeline.manifest import MANIFEST, reason
+from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Input
 
 # subcommand modules of other stages: module path -> commands it registers (for lazy import)
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -25,35 +28,94 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 }
 
 _SKIP_NAMES = {".gitkeep", ".DS_Store", "README.md", "Thumbs.db"}
+# what `ingest` and `report` write into a records folder: never input
+_GENERATED_FILES = {"index.html"}
+_GENERATED_DIRS = {"review", "diff"}
 
 
-def _files(paths: Sequence[str]) -> Iterator[tuple[str, IngestError | None]]:
-    """Every file under the given paths, in a stable order; a bad path yields its error."""
+def _records_folder(folder: Path, out: Path) -> bool:
+    """The output folder, or any folder an earlier ingest wrote records into."""
+    return folder == out or (folder / MANIFEST).is_file()
+
+
+def _generated(name: str) -> bool:
+    return name.endswith(".json") or name in _GENERATED_FILES
+
+
+def _walk(root: Path, out: Path, unreadable: list[OSError]) -> list[Path]:
+    """Files under ``root`` in a stable order, leaving out hidden files and what the pipeline wrote;
+    folders that cannot be listed go to ``unreadable`` (os.walk would skip them without a word)."""
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root, onerror=unreadable.append):
+        here = Path(folder)
+        generated = _records_folder(here.resolve(), out)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not (generated and d in _GENERATED_DIRS)]
+        found.extend(
+            here / n
+            for n in names
+            if not n.startswith(".")
+            and n not in _SKIP_NAMES
+            and not (generated and _generated(n))
+            and (here / n).is_file()
+        )
+    return sorted(found, key=lambda f: f.relative_to(root).parts)
+
+
+def _files(paths: Sequence[str], out: Path) -> Iterator[Input]:
+    """Every file under the given paths, in a stable order, each with its path relative to the
+    folder it was found in (a file given directly: its name); a bad path yields its error."""
+    out = out.resolve()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.name not in _SKIP_NAMES
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-            if not found:
-                yield raw, IngestError("folder has no notice files", raw)
+            unreadable: list[OSError] = []
+            found = _walk(p, out, unreadable)
+            for exc in unreadable:
+                where = str(exc.filename or raw)
+                yield Input(
+                    where, Path(where).name, IngestError(f"cannot read the folder: {reason(exc)}", where)
+                )
+            if not found and not unreadable:
+                yield Input(raw, p.name, IngestError("folder has no notice files", raw))
             for f in found:
-                yield str(f), None
+                yield Input(str(f), f.relative_to(p).as_posix(), None)
         elif p.exists():
-            yield raw, None
+            if _records_folder(p.resolve().parent, out) and _generated(p.name):
+                why = f"written by this pipeline into the records folder {p.parent}, not a notice"
+                yield Input(raw, p.name, IngestError(why, raw))
+            else:
+                yield Input(raw, p.name, None)
         else:
-            yield raw, IngestError("no such file or folder", raw)
+            yield Input(raw, p.name, IngestError("no such file or folder", raw))
+
+
+def _at_least(minimum: float, kind: type[int] | type[float], what: str) -> Callable[[str], float]:
+    """An argparse type: a number of at least ``minimum``, with a message that says so."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{what}, got {text}")
+        return value
+
+    return parse
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from pipeline.batch import run_batch
+    from pipeline.batch import Limits, run_batch
 
+    out = Path(args.out)
+    limits = Limits(timeout_s=args.timeout_per_file, memory_mb=args.memory_per_file)
     return run_batch(
-        list(_files(args.paths)), Path(args.out), jobs=args.jobs, force=args.force, prune=args.prune
+        list(_files(args.paths, out)),
+        out,
+        jobs=args.jobs,
+        force=args.force,
+        prune=args.prune,
+        limits=limits,
     )
 
 
@@ -69,7 +131,26 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument(
         "--out", default="data/structured", help="folder for the records (default: data/structured)"
     )
-    p.add_argument("--jobs", type=int, default=0, help="worker processes (default: number of cores)")
+    p.add_argument(
+        "--jobs",
+        type=_at_least(1, int, "must be a whole number of at least 1"),
+        default=None,
+        help="worker processes (default: number of cores)",
+    )
+    p.add_argument(
+        "--timeout-per-file",
+        type=_at_least(0.001, float, "must be a number of seconds above 0"),
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"give up on a file after this long; it is reported as failed (default: {DEFAULT_TIMEOUT_S:g})",
+    )
+    p.add_argument(
+        "--memory-per-file",
+        type=_at_least(0, int, "must be a whole number of megabytes, 0 for no limit"),
+        default=DEFAULT_MEMORY_MB,
+        metavar="MB",
+        help=f"give up on a file whose worker uses more memory; 0: no limit (default: {DEFAULT_MEMORY_MB})",
+    )
     p.add_argument("--force", action="store_true", help="re-ingest files whose records are up to date")
     p.add_argument("--prune", action="store_true", help="remove records whose raw file is gone")
     p.set_defaults(func=cmd_ingest)

@@ -8,12 +8,17 @@ still point back to the raw bytes through the offset map.
 
 Each pass is a small named function over a ``_Mapped`` text; passes either
 delete characters or replace them one for one, so offsets stay exact.
+
+The offset map is an ``array('i')`` (4 bytes an offset), not a list of Python
+ints (36 bytes each with the int object): a 40 MB notice has 14 million
+characters, and a list map made normalizing it peak at 1.1 GB.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -22,11 +27,41 @@ from pipeline import lexicon
 from pipeline.patterns import PAGE_NUMBER_LINE, STARTS_BLOCK
 from pipeline.types import NormalizedText
 
+# a file is at most 50 MB (pipeline.load.limits), so every offset fits a C int
+_OFFSET = "i"
+
+
+def _offsets() -> array[int]:
+    return array(_OFFSET)
+
 
 @dataclass
 class _Mapped:
     text: str
-    offs: list[int]  # len(text) + 1 raw offsets
+    offs: array[int]  # len(text) + 1 raw offsets
+
+
+class _Pieces:
+    """Text built from many pieces, joined a few thousand at a time.
+
+    A pass over a 40 MB notice can match a million times; holding two million
+    small strings until one final join took 200 MB more than the text itself.
+    """
+
+    _BATCH = 4096
+
+    def __init__(self) -> None:
+        self.chunks: list[str] = []
+        self.pieces: list[str] = []
+
+    def append(self, piece: str) -> None:
+        self.pieces.append(piece)
+        if len(self.pieces) >= self._BATCH:
+            self.chunks.append("".join(self.pieces))
+            self.pieces.clear()
+
+    def text(self) -> str:
+        return "".join([*self.chunks, *self.pieces])
 
 
 def _sub(m: _Mapped, pattern: regex.Pattern[str], repl: str | Callable[[regex.Match[str]], str]) -> _Mapped:
@@ -36,8 +71,8 @@ def _sub(m: _Mapped, pattern: regex.Pattern[str], repl: str | Callable[[regex.Ma
     maps all its characters to the start of what it replaced.
     """
     text, offs = m.text, m.offs
-    out: list[str] = []
-    out_offs: list[int] = []
+    out = _Pieces()
+    out_offs = _offsets()
     pos = 0
     changed = False
     for match in pattern.finditer(text):
@@ -52,13 +87,13 @@ def _sub(m: _Mapped, pattern: regex.Pattern[str], repl: str | Callable[[regex.Ma
         if len(new) == e - s:
             out_offs.extend(offs[s:e])
         else:
-            out_offs.extend([offs[s]] * len(new))
+            out_offs.extend(array(_OFFSET, (offs[s],)) * len(new))
         pos = e
     if not changed:
         return m
     out.append(text[pos:])
     out_offs.extend(offs[pos:])
-    return _Mapped("".join(out), out_offs)
+    return _Mapped(out.text(), out_offs)
 
 
 def _translate_1to1(m: _Mapped, fn: Callable[[str], str]) -> _Mapped:
@@ -67,11 +102,16 @@ def _translate_1to1(m: _Mapped, fn: Callable[[str], str]) -> _Mapped:
         return m
     if len(new) == len(m.text):
         return _Mapped(new, m.offs)
-    # a converter that changed lengths: fall back to character by character
-    chars = [fn(c) for c in m.text]
-    if all(len(c) == 1 for c in chars):
-        return _Mapped("".join(chars), m.offs)
-    return m
+    # a converter that changed lengths: fall back to character by character, a block at a time
+    # (a list of one str per character of a 40 MB text would take a gigabyte)
+    text, block = m.text, 65536
+    parts = []
+    for i in range(0, len(text), block):
+        chars = [fn(c) for c in text[i : i + block]]
+        if any(len(c) != 1 for c in chars):
+            return m  # some character became two or none: no one-for-one map exists
+        parts.append("".join(chars))
+    return _Mapped("".join(parts), m.offs)
 
 
 # --- passes ---------------------------------------------------------------
@@ -107,11 +147,37 @@ def _t2s() -> Callable[[str], str]:
     return opencc.OpenCC("t2s").convert
 
 
+_BLOCK = 1 << 20
+
+
+def _in_blocks(fn: Callable[[str], str]) -> Callable[[str], str]:
+    """``fn`` over a long text a block of whole lines at a time.
+
+    OpenCC makes several copies of what it converts (UTF-8 in, UTF-8 out); a
+    block of about a million characters bounds them. No phrase spans a line
+    break, so converting line-aligned blocks gives the same text.
+    """
+
+    def run(text: str) -> str:
+        if len(text) <= _BLOCK:
+            return fn(text)
+        parts = []
+        pos = 0
+        while pos < len(text):
+            end = text.find("\n", pos + _BLOCK)
+            end = len(text) if end < 0 else end + 1
+            parts.append(fn(text[pos:end]))
+            pos = end
+        return "".join(parts)
+
+    return run
+
+
 def _simplified(m: _Mapped) -> _Mapped:
     """Traditional characters to simplified, also the odd one left in a simplified text (技術)."""
     if m.text.isascii():
         return m
-    return _translate_1to1(m, _t2s())
+    return _translate_1to1(m, _in_blocks(_t2s()))
 
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -262,14 +328,12 @@ def _join_broken_lines(m: _Mapped) -> _Mapped:
     text = m.text
     cuts: list[tuple[int, int]] = []
     prev: tuple[int, str] | None = None  # (end offset, stripped text) of the last non-blank line
-    pos = 0
-    for line in text.split("\n"):
+    for start, line in _lines(text):
         stripped = line.strip()
         if stripped:
             if prev is not None and _is_wrap(prev[1], stripped):
-                cuts.append((prev[0], pos))
-            prev = (pos + len(line), stripped)
-        pos += len(line) + 1
+                cuts.append((prev[0], start))
+            prev = (start + len(line), stripped)
     return _delete(m, cuts)
 
 
@@ -277,8 +341,8 @@ def _delete(m: _Mapped, cuts: list[tuple[int, int]]) -> _Mapped:
     """``m`` without the characters of each (start, end) cut; the cuts are sorted and disjoint."""
     if not cuts:
         return m
-    out: list[str] = []
-    out_offs: list[int] = []
+    out = _Pieces()
+    out_offs = _offsets()
     pos = 0
     for s, e in cuts:
         out.append(m.text[pos:s])
@@ -286,7 +350,19 @@ def _delete(m: _Mapped, cuts: list[tuple[int, int]]) -> _Mapped:
         pos = e
     out.append(m.text[pos:])
     out_offs.extend(m.offs[pos:])
-    return _Mapped("".join(out), out_offs)
+    return _Mapped(out.text(), out_offs)
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(start offset, line) of every line, without a list of them all (text.split copies the text)."""
+    pos = 0
+    while True:
+        end = text.find("\n", pos)
+        if end < 0:
+            yield pos, text[pos:]
+            return
+        yield pos, text[pos:end]
+        pos = end + 1
 
 
 def _is_title_line(line: str) -> bool:
@@ -325,15 +401,12 @@ def _han_gaps(m: _Mapped) -> _Mapped:
     """
     text = m.text
     keep = []
-    pos = 0
-    for line in text.split("\n"):
+    for pos, line in _lines(text):
         if " " not in line or len(line) < _MIN_HAN_FOR_GAP:
-            pos += len(line) + 1
             continue
         han = len(_HAN_CHAR.findall(line))
         if han >= _MIN_HAN_FOR_GAP and line.count(" ") <= han // 8 and _PROSE.search(line):
             keep.append((pos, pos + len(line)))
-        pos += len(line) + 1
     if not keep:
         return m
     return _delete(m, sorted((g.start(), g.end()) for a, b in keep for g in _HAN_GAP.finditer(text, a, b)))
@@ -347,7 +420,9 @@ def _tidy(m: _Mapped) -> _Mapped:
     start = len(m.text) - len(m.text.lstrip("\n"))
     end = len(m.text.rstrip("\n"))
     if start or end < len(m.text):
-        return _Mapped(m.text[start:end], [*m.offs[start:end], m.offs[end]])
+        offs = m.offs[start:end]  # empty when the text is only newlines (start > end)
+        offs.append(m.offs[end])
+        return _Mapped(m.text[start:end], offs)
     return m
 
 
@@ -371,7 +446,7 @@ PASSES: tuple[Callable[[_Mapped], _Mapped], ...] = (
 
 def normalize(raw: str) -> NormalizedText:
     """Run every pass over ``raw``; the result maps back to it character by character."""
-    m = _Mapped(raw, list(range(len(raw) + 1)))
+    m = _Mapped(raw, array(_OFFSET, range(len(raw) + 1)))
     for step in PASSES:
         m = step(m)
-    return NormalizedText(m.text, tuple(m.offs))
+    return NormalizedText(m.text, m.offs)

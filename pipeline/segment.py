@@ -163,6 +163,10 @@ def segment(norm: NormalizedText) -> list[Clause]:
     stack: list[Clause] = []
     ends: list[int] = [mk.start for mk in markers[1:]] + [closing]
     readings: dict[int, clause_headings.Reading] = {}
+    # numbered children so far, per parent (by identity) and per style at the top level:
+    # counted as they are added, so a list of n items costs n, not n² / 2
+    children_of: dict[int, int] = {}
+    top_of_style: dict[str, int] = {}
     for mk, own_end in zip(markers, ends, strict=True):
         rank = STYLES[mk.style][0]
         if any(c.style == mk.style for c in stack):
@@ -172,9 +176,15 @@ def segment(norm: NormalizedText) -> list[Clause]:
         else:
             while stack and STYLES[stack[-1].style or "circled"][0] > rank:
                 stack.pop()
-        siblings = stack[-1].children if stack else roots
-        ordinal = sum(1 for c in siblings if c.label is not None and (stack or c.style == mk.style)) + 1
-        cid = f"{stack[-1].id}.{ordinal}" if stack else str(ordinal)
+        if stack:
+            parent = stack[-1]
+            ordinal = children_of[id(parent)] = children_of.get(id(parent), 0) + 1
+            siblings = parent.children
+            cid = f"{parent.id}.{ordinal}"
+        else:
+            ordinal = top_of_style[mk.style] = top_of_style.get(mk.style, 0) + 1
+            siblings = roots
+            cid = str(ordinal)
         stop = min(mk.line_end, own_end)
         reading = clause_headings.read(text[mk.end : stop], mk.style, stop < len(text))
         if reading.kind == clause_headings.SENTENCE and text[stop:own_end].strip():

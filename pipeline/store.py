@@ -7,9 +7,12 @@ place, so a reader (or a crash) never sees half a record.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
-from pathlib import Path
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import orjson
@@ -24,9 +27,59 @@ def dumps(record: dict[str, Any]) -> str:
     return orjson.dumps(record, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
-def record_name(source_path: str) -> str:
-    """data/raw/a.txt → a.txt.json: the suffix stays, so a.txt and a.pdf never overwrite each other."""
-    return Path(source_path).name + ".json"
+SEP = "__"  # stands for "/" in a record name: a/b/通知.pdf → a__b__通知.pdf.json
+_NAME_MAX = 200  # bytes; file systems allow 255, the rest is room for a hash and ".json"
+
+
+def _flat(relative: str) -> str:
+    """The relative path as one readable file name (the suffix stays, so a.txt and a.pdf differ)."""
+    return SEP.join(part for part in PurePosixPath(relative).parts if part not in {"", ".", "/"})
+
+
+def _hashed(flat: str, source_path: str, digits: int = 8) -> str:
+    digest = hashlib.sha256(source_path.encode("utf-8", "surrogatepass")).hexdigest()[:digits]
+    room = _NAME_MAX - digits
+    return f"{flat.encode('utf-8', 'surrogatepass')[:room].decode('utf-8', 'ignore')}~{digest}.json"
+
+
+def _key(name: str) -> str:
+    """What two names must differ in, even on a case-insensitive, normalising disk (macOS, Windows)."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def record_name(relative: str) -> str:
+    """a/通知.pdf (relative to the input root) → a__通知.pdf.json; a name too long for a disk is cut
+    and carries a hash of the path instead."""
+    flat = _flat(relative)
+    if len(flat.encode("utf-8", "surrogatepass")) > _NAME_MAX:
+        return _hashed(flat, relative)
+    return flat + ".json"
+
+
+def record_names(inputs: dict[str, str], taken: Iterable[str] = ()) -> dict[str, str]:
+    """Record names for ``{source path: path relative to its input root}``, never two alike.
+
+    Two inputs whose relative paths flatten to one name (``ingest a b`` with a/通知.pdf and
+    b/通知.pdf, or a__x.txt beside a/x.txt), or an input whose name is ``taken`` by a record of
+    another file, all get ``<name>~<hash of the source path>.json`` — decided from the whole set,
+    so the order of the inputs never changes a name.
+    """
+    plain = {path: record_name(rel) for path, rel in inputs.items()}
+    reserved = {_key(n) for n in taken}
+    claims: dict[str, int] = {}
+    for name in plain.values():
+        claims[_key(name)] = claims.get(_key(name), 0) + 1
+    names: dict[str, str] = {}
+    for path, name in plain.items():
+        if claims[_key(name)] > 1 or _key(name) in reserved:
+            name = _hashed(_flat(inputs[path]), path)
+        names[path] = name
+    seen: set[str] = set(reserved)
+    for path in sorted(names):  # a clash left after hashing means equal hashes: widen them
+        if _key(names[path]) in seen:
+            names[path] = _hashed(_flat(inputs[path]), path, digits=64)
+        seen.add(_key(names[path]))
+    return names
 
 
 def _umask() -> int:

@@ -6,6 +6,7 @@ on a hand-made input without running the ones before it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 Span = tuple[int, int]
@@ -43,7 +44,7 @@ class NormalizedText:
     """
 
     text: str
-    raw_offsets: tuple[int, ...]
+    raw_offsets: Sequence[int]  # an array('i'): 4 bytes an offset, not a tuple of int objects
 
     def raw_span(self, start: int, end: int) -> Span:
         return self.raw_offsets[start], self.raw_offsets[end]

@@ -33,7 +33,7 @@ def run(name: str, files: list[Path], gold: Path, shared: Path, verbose: bool) -
     with tempfile.TemporaryDirectory() as tmp:
         for f in files:
             try:
-                (Path(tmp) / record_name(str(f))).write_text(dumps(ingest_file(f)), encoding="utf-8")
+                (Path(tmp) / record_name(f.name)).write_text(dumps(ingest_file(f)), encoding="utf-8")
             except IngestError as exc:
                 print(exc.line(), file=sys.stderr)
         print(f"\n### {name}: {len(files)} files against {gold.relative_to(ROOT)}\n")

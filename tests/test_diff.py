@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pipeline.diff import diff_records
 from pipeline.diff.match import payload
 from tests.conftest import RAW, ROOT, run_text
+from tests.record_factory import blank_record
 
 XINZHOU = "000_020e7bca74b620b8.txt"
 LIANYUNGANG = "004_44f96866d5556162.txt"
@@ -116,17 +117,8 @@ THRESHOLD = {
 @st.composite
 def records(draw: st.DrawFn) -> dict[str, Any]:
     facts = {k: draw(st.lists(s, max_size=8)) for k, s in FACTS.items()}
-    return {
-        "record_id": "r",
-        "notice": {
-            "city": "忻州市",
-            "year": draw(st.integers(2020, 2026)),
-            "series": "工程系列",
-            "cited_documents": [],
-        },
-        "clauses": [],
-        "facts": facts,
-    }
+    notice = {"city": "忻州市", "year": draw(st.integers(2020, 2026)), "series": "工程系列"}
+    return blank_record(record_id="r", notice=notice, facts=facts)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -273,7 +265,7 @@ EXPECTED_YOY = {
     (
         "service_years",
         "changed",
-        "工程类专业学位硕士: 任现职称满4年，2020-12-31前 → 任现职称满4年，2021-12-31前",
+        "专业学位硕士: 任现职称满4年，2020-12-31前 → 任现职称满4年，2021-12-31前",
     ),
     ("service_years", "changed", "博士: 任现职称满2年，2022-12-31前 → 任现职称满3年，2022-12-31前"),
     ("requirements", "changed", "发明专利（业绩成果条件）: 1项以上 → 2项以上"),

@@ -68,3 +68,38 @@ def test_whole_pipeline_on_any_text_gives_a_valid_record_or_our_error(text: str)
         for fact in items:
             if isinstance(fact, dict):
                 assert body[fact["span"][0] : fact["span"][1]] == fact["text"]
+
+
+_ZIP_MEMBERS = st.sampled_from(
+    [
+        "word/document.xml",
+        "word/styles.xml",
+        "[Content_Types].xml",
+        "xl/workbook.xml",
+        "ppt/presentation.xml",
+        "mimetype",
+        "OFD.xml",
+        "content.xml",
+        "notice.txt",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    members=st.dictionaries(_ZIP_MEMBERS, st.binary(max_size=200), max_size=5),
+    suffix=st.sampled_from([".docx", ".pdf", ".txt"]),
+)
+def test_any_zip_package_gives_a_document_or_our_error(tmp_path_factory, members, suffix) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    path = Path(tmp_path_factory.mktemp("zipfuzz")) / f"f{suffix}"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    try:
+        doc = load(path)
+    except IngestError as exc:
+        assert exc.path == str(path) and exc.reason and "\n" not in exc.reason
+        return
+    assert doc.raw_text.strip()

@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.query.review import KINDS, facts_of, iter_anchors, render_page, segments, write_review
 from tests.conftest import STRUCTURED, chromium, needs_chromium
+from tests.record_factory import blank_record
 
 SEED = STRUCTURED / "000_020e7bca74b620b8.txt.json"
 
@@ -37,12 +38,18 @@ def test_segments_do_not_overlap_and_cover_every_fact() -> None:
 
 
 def test_overlapping_facts_get_a_combined_label() -> None:
-    record = {
-        "text": "甲乙丙丁戊",
-        "facts": {"requirements": [{"span": [0, 3], "clause": "1"}, {"span": [0, 3], "clause": "1"}]},
-        "notice": {"cited_documents": [{"span": [2, 5], "clause": "1", "number": "x"}]},
-    }
-    segs = segments(facts_of(record))
+    req = {"kind": "paper", "subtype": None, "min_count": 1, "unit": "篇", "level": None, "group": None}
+    record = blank_record(
+        "甲乙丙丁戊",
+        facts={
+            "requirements": [
+                {**req, "span": [0, 3], "clause": "1", "text": "甲乙丙"},
+                {**req, "span": [0, 3], "clause": "1", "text": "甲乙丙"},
+            ]
+        },
+        notice={"cited_documents": [{"span": [2, 5], "clause": "1", "number": "x", "title": None}]},
+    )
+    segs = segments(facts_of(record))  # type: ignore[arg-type]
     assert [(s.start, s.end, s.label) for s in segs] == [
         (0, 2, "业绩条件×2"),
         (2, 3, "业绩条件×2、引用文件"),
@@ -92,4 +99,4 @@ def test_review_page_dom_has_fact_marks(tmp_path: Path) -> None:
     dom = chromium(tmp_path, "--dump-dom", page.as_uri(), check=False).stdout
     expected = len(segments(facts_of(_record())))
     assert len(re.findall(r'<mark id="seg-\d+" class="entity"', dom)) == expected > 0
-    assert "业绩条件" in dom and "任职年限" in dom
+    assert "业绩条件" in dom and "资历年限" in dom

@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.query.tables import TABLE_NAMES, load_records, tables_from_records, walk_clauses
 from tests.conftest import ROOT, STRUCTURED, WEB, needs_shared
+from tests.record_factory import blank_record
 
 
 def _records(folder: Path) -> list[dict[str, Any]]:
@@ -81,15 +82,12 @@ def test_every_row_carries_its_notice_and_source() -> None:
 
 
 def test_empty_facts_give_typed_empty_tables() -> None:
-    record = {
-        "record_id": "x-2024",
-        "notice": {"city": "忻州市", "province": "山西省", "year": 2024, "series": "工程系列", "levels": []},
-        "clauses": [{"id": "0", "label": None, "heading": None, "text": "t", "span": [0, 1], "children": []}],
-        "facts": {},
-        "warnings": ["w"],
-        "text": "t",
-    }
-    tables = tables_from_records([("x.json", record)])
+    record = blank_record(
+        notice={"city": "忻州市", "province": "山西省", "year": 2024, "series": "工程系列", "levels": []},
+        clauses=[{"id": "0", "label": None, "heading": None, "text": "t", "span": [0, 1], "children": []}],
+        warnings=["w"],
+    )
+    tables = tables_from_records([("x.json", record)])  # type: ignore[list-item]
     assert len(tables.notices) == 1 and len(tables.clauses) == 1 and len(tables.deadlines) == 0
     assert str(tables.deadlines["end_date"].dtype).startswith("date32")
     assert str(tables.notices["year"].dtype) == "Int64"

@@ -18,7 +18,7 @@ WEB_FILES = sorted(WEB.glob("web-*.txt")) if WEB.is_dir() else []
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
 def test_committed_record_is_fresh(path: Path) -> None:
-    committed = STRUCTURED / record_name(str(path))
+    committed = STRUCTURED / record_name(path.name)
     assert committed.exists(), "run `make ingest`"
     fresh = dumps(ingest_file(path.relative_to(RAW.parent.parent)))
     assert committed.read_text(encoding="utf-8") == fresh, "data/structured is stale: run `make ingest`"

@@ -72,3 +72,18 @@ def test_clause_spans_point_at_their_text() -> None:
 )
 def test_label_number(label: str, number: int | None) -> None:
     assert label_number(label) == number
+
+
+def test_a_long_list_keeps_its_structure() -> None:
+    """5,000 items under two clauses (labels 1.–99. over and over): every id counts its siblings."""
+    items = [f"{i % 99 + 1}. 第{i}项条件。\n\n（1）甲\n\n（2）乙" for i in range(5000)]
+    text = "一、条件\n\n" + "\n\n".join(items) + "\n\n二、材料\n\n1. 表格\n\n2. 证书"
+    tree = _tree(text)
+    assert [c.id for c in tree] == ["1", "2"]
+    first = tree[0].children
+    assert [c.id for c in first] == [f"1.{i}" for i in range(1, 5001)]
+    assert [c.label for c in first[97:101]] == ["98.", "99.", "1.", "2."]
+    assert all([ch.id for ch in c.children] == [f"{c.id}.1", f"{c.id}.2"] for c in first)
+    assert first[4999].text == "50. 第4999项条件。" and first[4999].children[1].text == "（2）乙"
+    assert [c.id for c in tree[1].children] == ["2.1", "2.2"]
+    assert len(walk(tree)) == 2 + 5000 * 3 + 2

@@ -1,31 +1,30 @@
 """Diff two policy records: semantic changes first, then a clause-level redline.
 
 Public entry point: ``diff_records(a, b) -> DiffResult``. Records are the
-dicts of ``pipeline.ingest.ingest_file`` or ``pipeline.store.load_record``.
+records of ``pipeline.ingest.ingest_file`` or ``pipeline.records.read_record``.
 Rendering lives in ``pipeline.diff.render``; the CLI in ``pipeline.diff.cli``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from pipeline.diff.model import SECTIONS, Change, ClauseDiff, ClauseRef, DiffResult, Side
+from pipeline.record_types import PolicyRecord
 
 __all__ = ["Change", "ClauseDiff", "DiffResult", "Side", "diff_records"]
 
 
-def side(record: dict[str, Any]) -> Side:
+def side(record: PolicyRecord) -> Side:
     """The header of one record in a report."""
-    n = record.get("notice") or {}
+    n = record["notice"]
     return Side(
-        record_id=record.get("record_id"),
-        source=(record.get("source") or {}).get("path"),
-        title=n.get("title"),
-        city=n.get("city"),
-        province=n.get("province"),
-        year=n.get("year"),
-        series=n.get("series"),
-        doc_numbers=tuple(n.get("doc_numbers") or ()),
+        record_id=record["record_id"],
+        source=record["source"]["path"],
+        title=n["title"],
+        city=n["city"],
+        province=n["province"],
+        year=n["year"],
+        series=n["series"],
+        doc_numbers=tuple(n["doc_numbers"]),
     )
 
 
@@ -84,7 +83,7 @@ def order_changes(changes: list[Change]) -> tuple[Change, ...]:
     )
 
 
-def diff_records(a: dict[str, Any], b: dict[str, Any], *, clauses: bool = True) -> DiffResult:
+def diff_records(a: PolicyRecord, b: PolicyRecord, *, clauses: bool = True) -> DiffResult:
     """Compare record ``a`` (before / left) with record ``b`` (after / right).
 
     ``clauses=False`` skips the redline (and jieba) when only the semantic
@@ -97,6 +96,6 @@ def diff_records(a: dict[str, Any], b: dict[str, Any], *, clauses: bool = True) 
     if clauses:
         from pipeline.diff.clauses import diff_clauses
 
-        redline = diff_clauses(a.get("clauses") or [], b.get("clauses") or [])
+        redline = diff_clauses(a["clauses"], b["clauses"])
         facts += _clause_changes(redline, facts)
     return DiffResult(side(a), side(b), order_changes(facts), tuple(redline))

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pipeline.diff.model import ClauseDiff, ClauseRef, Segment
+from pipeline.record_types import Clause
 
 # pairs less similar than this are a removal plus an addition, not a change
 MIN_SIMILARITY = 0.45
@@ -41,11 +42,11 @@ def tokens(text: str) -> list[str]:
     return [t for t in _jieba().lcut(_SPACE.sub("", text)) if t.strip()]
 
 
-def flatten(clauses: Sequence[dict[str, Any]]) -> Iterator[ClauseRef]:
+def flatten(clauses: Sequence[Clause]) -> Iterator[ClauseRef]:
     """Clause tree → document order list; each node keeps only its own text."""
     for c in clauses:
-        yield ClauseRef(str(c.get("id")), c.get("label"), c.get("heading"), str(c.get("text") or ""))
-        yield from flatten(c.get("children") or [])
+        yield ClauseRef(c["id"], c["label"], c["heading"], c["text"])
+        yield from flatten(c["children"])
 
 
 def body(c: ClauseRef) -> str:
@@ -110,7 +111,7 @@ def inline(a: str, b: str) -> tuple[Segment, ...]:
     return tuple(Segment(op, "".join(x[i1:i2]), "".join(y[j1:j2])) for op, i1, i2, j1, j2 in sm.get_opcodes())  # type: ignore[arg-type]
 
 
-def diff_clauses(a: Sequence[dict[str, Any]], b: Sequence[dict[str, Any]]) -> list[ClauseDiff]:
+def diff_clauses(a: Sequence[Clause], b: Sequence[Clause]) -> list[ClauseDiff]:
     """The redline of two clause trees in reading order (a removed clause sits where it was)."""
     fa, fb = list(flatten(a)), list(flatten(b))
     out: list[ClauseDiff] = []

@@ -9,32 +9,29 @@ before it. Heavy imports (jieba, ingest) happen inside the commands.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pipeline.errors import IngestError
+from pipeline.record_types import PolicyRecord
 
 
-def load_any(path: str) -> dict[str, Any]:
-    """A record from a ``.json`` record file, or from a raw notice by ingesting it now."""
+def load_any(path: str) -> PolicyRecord:
+    """A record from a ``.json`` record file, or from a raw notice by ingesting it now.
+
+    A damaged record file is a BadRecord (an IngestError), so the CLI prints its one line.
+    """
     p = Path(path)
     if not p.exists():
         raise IngestError("no such file", path)
     if p.suffix.lower() == ".json":
-        from pipeline.store import load_record
+        from pipeline.records import read_record
 
-        try:
-            record = load_record(p)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise IngestError(f"not a record JSON file ({exc.__class__.__name__})", path) from None
-        if not isinstance(record, dict) or "facts" not in record or "notice" not in record:
-            raise IngestError("not a policy record (no notice/facts)", path)
-        return record
+        return read_record(p)
     from pipeline.ingest import ingest_file
 
-    return ingest_file(p)
+    return cast(PolicyRecord, ingest_file(p))
 
 
 def _emit(text: str, out: str | None) -> None:
@@ -57,15 +54,23 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from pipeline.diff.history import find_records, history_json, history_markdown
+    from pipeline.records import NoRecords, Problem
 
-    records = find_records(Path(args.data), args.city, args.series)
+    problems: list[Problem] = []
+    try:
+        records = find_records(Path(args.data), args.city, args.series, problems)
+    except NoRecords as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(problem.line(), file=sys.stderr)
     if not records:
         where = f"{args.city}" + (f" {args.series}" if args.series else "")
         print(f"error: {args.data}: no records for {where}", file=sys.stderr)
         return 1
     text = history_json(records) if args.format == "json" else history_markdown(records, args.city)
     _emit(text, args.out)
-    return 0
+    return 1 if problems else 0
 
 
 def register(subparsers: Any) -> None:

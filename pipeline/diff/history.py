@@ -14,54 +14,54 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.diff import diff_records
-from pipeline.diff.model import SECTION_TITLES
-
-Record = dict[str, Any]
+from pipeline.lexicon import labels
+from pipeline.record_types import PolicyRecord as Record
+from pipeline.records import Problem, iter_records
 
 
 def _place_matches(record: Record, place: str) -> bool:
-    n = record.get("notice") or {}
+    n = record["notice"]
     want = place.strip()
-    names = [str(x) for x in (n.get("city"), n.get("province")) if x]
+    names = [x for x in (n["city"], n["province"]) if x]
     return any(name == want or name.rstrip("市省") == want.rstrip("市省") for name in names)
 
 
-def find_records(folder: Path, city: str, series: str | None = None) -> list[Record]:
-    """Records under ``folder`` for that place (and series), sorted by year, issue date, id."""
+def find_records(
+    folder: Path, city: str, series: str | None = None, problems: list[Problem] | None = None
+) -> list[Record]:
+    """Records under ``folder`` for that place (and series), sorted by year, issue date, id.
+
+    Read through ``pipeline.records``: a damaged file goes to ``problems`` (or stderr), never
+    silently out of the history.
+    """
     out: list[Record] = []
-    for path in sorted(folder.rglob("*.json")):
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(record, dict) or "notice" not in record:
-            continue
+    for _path, record in iter_records(folder, problems):
         if not _place_matches(record, city):
             continue
-        if series and (record["notice"].get("series") or "") != series:
+        if series and (record["notice"]["series"] or "") != series:
             continue
         out.append(record)
     return sorted(out, key=_order)
 
 
 def _order(r: Record) -> tuple[Any, ...]:
-    n = r.get("notice") or {}
-    return (n.get("year") or 0, n.get("issue_date") or "", str(r.get("record_id") or ""))
+    n = r["notice"]
+    return (n["year"] or 0, n["issue_date"] or "", r["record_id"])
 
 
 def timelines(records: Sequence[Record]) -> list[tuple[str, list[Record]]]:
     """One timeline per (series, specialties), in order of first appearance (records are sorted)."""
     lines: dict[str, list[Record]] = {}
     for r in records:
-        n = r.get("notice") or {}
-        key = f"{n.get('series') or '未注明系列'} · {'、'.join(n.get('specialties') or []) or '全部专业'}"
+        n = r["notice"]
+        key = f"{n['series'] or '未注明系列'} · {'、'.join(n['specialties']) or '全部专业'}"
         lines.setdefault(key, []).append(r)
     return list(lines.items())
 
 
 def _label(r: Record) -> str:
-    n = r.get("notice") or {}
-    return f"{n.get('year') or '?'} {'、'.join(n.get('doc_numbers') or []) or r.get('record_id')}"
+    n = r["notice"]
+    return f"{n['year'] or '?'} {'、'.join(n['doc_numbers']) or r['record_id']}"
 
 
 def history_markdown(records: Sequence[Record], place: str) -> str:
@@ -70,10 +70,7 @@ def history_markdown(records: Sequence[Record], place: str) -> str:
     for key, recs in timelines(records):
         lines += [f"## {key}", ""]
         for r in recs:
-            n = r.get("notice") or {}
-            lines.append(
-                f"- {_label(r)} · {n.get('title') or ''} · `{(r.get('source') or {}).get('path', '')}`"
-            )
+            lines.append(f"- {_label(r)} · {r['notice']['title'] or ''} · `{r['source']['path']}`")
         lines.append("")
         for prev, cur in itertools.pairwise(recs):
             result = diff_records(prev, cur, clauses=False)
@@ -81,7 +78,7 @@ def history_markdown(records: Sequence[Record], place: str) -> str:
             if not result.changes:
                 lines += ["无变化。", ""]
             for section, changes in result.by_section():
-                lines.append(f"- **{SECTION_TITLES[section]}**")
+                lines.append(f"- **{labels.group(section)}**")
                 lines += [f"  - {c.summary}" for c in changes]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -96,10 +93,10 @@ def history_json(records: Sequence[Record]) -> str:
             result = diff_records(prev, cur, clauses=False)
             steps.append(
                 {
-                    "from": prev.get("record_id"),
-                    "to": cur.get("record_id"),
+                    "from": prev["record_id"],
+                    "to": cur["record_id"],
                     "changes": [c.to_json() for c in result.changes],
                 }
             )
-        data.append({"timeline": key, "records": [r.get("record_id") for r in recs], "steps": steps})
+        data.append({"timeline": key, "records": [r["record_id"] for r in recs], "steps": steps})
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

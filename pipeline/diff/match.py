@@ -15,14 +15,17 @@ looser keys guarded by a text-similarity floor (e.g. a level edited from 市级 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline.diff import labels as L
 from pipeline.diff.model import Change, ChangeKind
+from pipeline.lexicon import labels
+from pipeline.record_types import Notice, PolicyRecord
 
-Fact = dict[str, Any]
+# a fact of any kind, or a cited document: matching reads them all by key
+Fact = Mapping[str, Any]
 KeyFn = Callable[[Fact], Any]
 TextFn = Callable[[Fact], str]
 
@@ -76,11 +79,12 @@ class FactSpec:
 
     section: str
     passes: tuple[Pass, ...]
-    label: Callable[[Fact], str]
-    value: Callable[[Fact], str]
+    # typed per fact kind (labels.requirement_label takes a Requirement …), hence Any here
+    label: Callable[[Any], str]
+    value: Callable[[Any], str]
     text: TextFn = lambda f: str(f.get("text") or "")
     # how a changed pair reads; None: "label: value → value"
-    changed: Callable[[Fact, Fact], str] | None = None
+    changed: Callable[[Any, Any], str] | None = None
 
 
 def _fields(*names: str) -> KeyFn:
@@ -187,8 +191,8 @@ def pair_facts(
 
 
 def _pos(f: Fact | None) -> int:
-    span = (f or {}).get("span") or [0, 0]
-    return int(span[0])
+    span = f.get("span") if f is not None else None
+    return int(span[0]) if span else 0
 
 
 def _change(spec: FactSpec, kind: ChangeKind, fa: Fact | None, fb: Fact | None) -> Change:
@@ -217,11 +221,12 @@ def diff_facts(a: Sequence[Fact], b: Sequence[Fact], spec: FactSpec) -> list[Cha
     return out
 
 
-def diff_notice(a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
+def diff_notice(a: Notice, b: Notice) -> list[Change]:
     """Notice metadata field by field (cited documents are a fact list of their own)."""
     out: list[Change] = []
-    for i, (key, zh) in enumerate(L.NOTICE_FIELD_ZH.items()):
-        va, vb = a.get(key), b.get(key)
+    for i, key in enumerate(L.NOTICE_FIELDS):
+        zh = labels.column(key)
+        va, vb = _field(a, key), _field(b, key)
         if va == vb:
             continue
         if va in (None, [], ""):
@@ -245,13 +250,17 @@ def diff_strings(a: Sequence[str], b: Sequence[str], what: str, covered: set[str
     return out
 
 
-def semantic_changes(a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
+def _field(d: Mapping[str, Any], key: str) -> Any:
+    return d.get(key)
+
+
+def semantic_changes(a: PolicyRecord, b: PolicyRecord) -> list[Change]:
     """Every semantic change between two records, unordered (``order_changes`` sorts)."""
-    na, nb = a.get("notice") or {}, b.get("notice") or {}
-    fa, fb = a.get("facts") or {}, b.get("facts") or {}
+    na, nb = a["notice"], b["notice"]
+    fa, fb = a["facts"], b["facts"]
     out = diff_notice(na, nb)
     for spec in SPECS:
-        out += diff_facts(fa.get(spec.section) or [], fb.get(spec.section) or [], spec)
+        out += diff_facts(_field(fa, spec.section), _field(fb, spec.section), spec)
     covered = {
         str(v)
         for c in out
@@ -261,7 +270,7 @@ def semantic_changes(a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
         for v in side.values()
         if isinstance(v, str)
     }
-    out += diff_strings(fa.get("emails") or [], fb.get("emails") or [], "邮箱", covered)
-    out += diff_strings(fa.get("urls") or [], fb.get("urls") or [], "网址", covered)
-    out += diff_facts(na.get("cited_documents") or [], nb.get("cited_documents") or [], CITED)
+    out += diff_strings(fa["emails"], fb["emails"], labels.column("email"), covered)
+    out += diff_strings(fa["urls"], fb["urls"], labels.column("url"), covered)
+    out += diff_facts(na["cited_documents"], nb["cited_documents"], CITED)
     return out

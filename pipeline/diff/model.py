@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pipeline.lexicon import labels
+
 ChangeKind = Literal["added", "removed", "changed"]
 ClauseStatus = Literal["added", "removed", "changed", "unchanged"]
 
@@ -25,16 +27,8 @@ SECTIONS: tuple[str, ...] = (
     "clauses",
 )
 
-SECTION_TITLES: dict[str, str] = {
-    "notice": "通知信息",
-    "service_years": "资历年限",
-    "requirements": "业绩条件",
-    "deadlines": "时间安排",
-    "fees": "收费",
-    "contacts": "联系方式",
-    "cited_documents": "引用文件",
-    "clauses": "条款增删",
-}
+# each section's title on every page (lexicon/labels.toml, shared with the review page)
+SECTION_TITLES: dict[str, str] = {s: labels.group(s) for s in SECTIONS}
 
 
 @dataclass(frozen=True)

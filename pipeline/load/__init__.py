@@ -1,8 +1,9 @@
 """Files → ``LoadedDocument``, dispatched on the file's real type (its first bytes), not its suffix.
 
 A ``.pdf`` that is really a zip archive is refused as an archive; a ``.txt``
-that is really a PNG takes the image path. The size is checked before a byte
-is read, so a huge file is refused without filling memory.
+that is really a PNG takes the image path; a zip is told apart by its members
+(a spreadsheet named ``.docx`` is called a spreadsheet). The size is checked
+before a byte is read, so a huge file is refused without filling memory.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import importlib
 from pathlib import Path
 
 from pipeline.errors import EmptyInput, IngestError, TooLarge, UnreadableInput, UnsupportedFormat
+from pipeline.load import package
+from pipeline.load.limits import MAX_BYTES, MB
 from pipeline.types import LoadedDocument
 
-MAX_BYTES = 50 * 1024 * 1024
+__all__ = ["MAX_BYTES", "load", "sniff"]
 
 # magic prefix -> format key
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -51,7 +54,7 @@ _LOADERS = {
 
 _REFUSED = {
     "program": "an executable program, not a notice",
-    "archive": "a compressed archive, not a notice (unpack it first)",
+    "archive": package.REFUSED["archive"],
 }
 
 
@@ -72,20 +75,6 @@ def sniff(head: bytes, suffix: str) -> str:
     return "text"
 
 
-def _zip_kind(data: bytes) -> str:
-    import io
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = set(z.namelist())
-    except zipfile.BadZipFile:
-        return "damaged"
-    if "word/document.xml" in names:
-        return "docx"
-    return "archive"
-
-
 def load(path: str | Path) -> LoadedDocument:
     """Read one file into a ``LoadedDocument``; every failure is an ``IngestError`` naming the file."""
     p = Path(path)
@@ -100,7 +89,7 @@ def load(path: str | Path) -> LoadedDocument:
         raise UnreadableInput("permission denied", shown) from None
     if size > MAX_BYTES:
         raise TooLarge(
-            f"file is {size / 1048576:.0f} MB, larger than any notice (limit {MAX_BYTES // 1048576} MB)",
+            f"file is {size / MB:.0f} MB, larger than any notice (limit {MAX_BYTES // MB} MB)",
             shown,
         )
     if size == 0:
@@ -111,9 +100,13 @@ def load(path: str | Path) -> LoadedDocument:
         raise UnreadableInput(f"cannot read file ({exc.strerror})", shown) from None
     kind = sniff(data[:64], p.suffix.lower())
     if kind == "zip":
-        kind = _zip_kind(data)
+        kind = package.zip_kind(data)
         if kind == "damaged":
             raise UnreadableInput("damaged zip/docx file", shown)
+        if kind == "docx-damaged":
+            raise UnreadableInput(package.REFUSED[kind], shown)
+        if kind in package.REFUSED and kind not in _LOADERS:  # a reader added for a kind takes it
+            raise UnsupportedFormat(package.REFUSED[kind], shown)
     if kind in _REFUSED:
         raise UnsupportedFormat(_REFUSED[kind], shown)
     if kind not in _LOADERS:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from pipeline.errors import UnreadableInput
+from pipeline.load.package import check_unpacked
 from pipeline.types import LoadedDocument
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -133,6 +134,7 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_unpacked(data, "DOCX")  # before python-docx unpacks and parses every part
     try:
         doc = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError/ValueError/lxml errors for broken packages

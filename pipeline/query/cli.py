@@ -2,6 +2,8 @@
 
 Thin on purpose: each command parses its arguments, calls the library and
 turns the library's named errors into one ``error: …`` line and exit status 1.
+A record file that cannot be read is named the same way, after the command has
+served the other records (exit status 1 then too, as ``ingest`` does).
 Heavy libraries are imported inside the commands, never at module import,
 because ``pipeline.cli`` imports this module to build its parser.
 """
@@ -11,6 +13,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.records import Problem
 
 DEFAULT_DATA = "data/structured"
 
@@ -57,19 +63,28 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _named(problems: list[Problem]) -> int:
+    """Print each record file that was skipped; exit status 1 if there was any (the rest still served)."""
+    for problem in problems:
+        print(problem.line(), file=sys.stderr)
+    return 1 if problems else 0
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from pipeline.query.cache import cached_tables
     from pipeline.query.sql import QueryError, run_query
     from pipeline.query.tables import NoRecords, load_records
 
+    problems: list[Problem] = []
     try:
         data = Path(args.data)
-        source = load_records(data) if args.no_cache else cached_tables(data)
+        source = load_records(data, problems) if args.no_cache else cached_tables(data, problems)
         result = run_query(source, args.sql)
     except (NoRecords, QueryError) as exc:
+        _named(problems)
         return _fail(str(exc))
     sys.stdout.write(format_result(result, args.format))
-    return 0
+    return _named(problems)
 
 
 def format_result(result: object, form: str) -> str:
@@ -103,24 +118,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.query.export import ExportError, export
     from pipeline.query.tables import NoRecords, load_records
 
+    problems: list[Problem] = []
     try:
-        written = export(load_records(args.data), args.to)
+        written = export(load_records(args.data, problems), args.to)
     except (NoRecords, ExportError) as exc:
+        _named(problems)
         return _fail(str(exc))
     for path in written:
         print(path)
-    return 0
+    return _named(problems)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
     from pipeline.query.review import RecordNotFound, find_record, write_review
+    from pipeline.records import BadRecord, read_record
 
+    problems: list[Problem] = []
     try:
-        path = find_record(args.record, Path(args.data))
+        path = find_record(args.record, Path(args.data), problems)
+        record = read_record(path)
     except RecordNotFound as exc:
+        _named(problems)
         return _fail(str(exc))
+    except BadRecord as exc:
+        print(exc.line(), file=sys.stderr)
+        return 1
     out = Path(args.out) if args.out else Path(path.name.removesuffix(".json") + ".html")
-    write_review(path, out)
+    write_review(record, out)
     print(out)
     return 0
 
@@ -130,9 +154,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.query.tables import NoRecords
 
     out = Path(args.out) if args.out else Path(args.data) / "index.html"
+    problems: list[Problem] = []
     try:
-        write_report(Path(args.data), out)
+        write_report(Path(args.data), out, problems)
     except NoRecords as exc:
         return _fail(str(exc))
     print(out)
-    return 0
+    return _named(problems)

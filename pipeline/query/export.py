@@ -3,7 +3,8 @@
 Excel guesses a CSV's encoding from the system locale unless the file starts
 with a UTF-8 byte-order mark, so CSV is written as ``utf-8-sig``: without it a
 Chinese Windows Excel shows mojibake.  The workbook uses Chinese headers (the
-English column name is in ``HEADERS`` and in the README) and sizes each column
+English column name is in ``HEADERS`` and in the README; the words are in
+``lexicon/labels.toml``) and sizes each column
 to its content, CJK characters counting double, so it opens readable.
 """
 
@@ -13,70 +14,15 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.query.tables import TABLE_NAMES, Tables
+from pipeline.lexicon import labels
+from pipeline.query.tables import TABLE_NAMES, Tables, table_schemas
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# column → Chinese header for the workbook; a column missing here keeps its English name
+# column → Chinese header for the workbook, for every column of every table (lexicon/labels.toml)
 HEADERS: dict[str, str] = {
-    "record_id": "记录编号",
-    "province": "省份",
-    "city": "城市",
-    "year": "年度",
-    "series": "系列",
-    "title": "标题",
-    "doc_numbers": "文号",
-    "issuers": "发文单位",
-    "issue_date": "发文日期",
-    "levels": "评审层级",
-    "specialties": "专业",
-    "n_clauses": "条款数",
-    "n_facts": "要素数",
-    "n_warnings": "警告数",
-    "warnings": "警告",
-    "source_path": "原文路径",
-    "source_format": "原文格式",
-    "record_file": "记录文件",
-    "parent": "上级条款",
-    "depth": "层级深度",
-    "label": "条款序号",
-    "heading": "条款标题",
-    "years": "年限",
-    "degree": "学历",
-    "basis": "计算依据",
-    "route": "途径",
-    "cutoff": "截止日期",
-    "note": "备注",
-    "level": "级别",
-    "kind": "类别",
-    "subtype": "子类",
-    "min_count": "最少数量",
-    "unit": "计量单位",
-    "group_name": "条件分组",
-    "min_words": "最少字数",
-    "min_amount_cny": "最低金额（元）",
-    "rank_max": "排名不低于",
-    "event": "事项",
-    "start_date": "开始日期",
-    "end_date": "结束日期",
-    "hours": "时段",
-    "amount": "金额（元）",
-    "currency": "币种",
-    "per": "计费方式",
-    "covers": "费用项目",
-    "org": "单位",
-    "name": "联系人",
-    "phone": "电话",
-    "phone_inferred": "区号补全",
-    "email": "邮箱",
-    "address": "地址",
-    "url": "网址",
-    "doc_number": "引用文号",
-    "clause": "条款编号",
-    "span_start": "起始位置",
-    "span_end": "结束位置",
-    "text": "原文",
+    name: labels.column(name) for schema in table_schemas().values() for name, _type in schema
 }
 MAX_WIDTH = 60  # characters; longer cells (the source sentence) wrap instead of widening the sheet
 

@@ -2,46 +2,30 @@
 
 The index is the analyst's entry point: it answers "what do we have, and what
 changed since last year" at a glance, and every number on it is one click from
-the sentence it came from (the review page).  Year-over-year diff pages come
-from ``pipeline.diff`` when that package is importable; without it the column
-is left out rather than linking to nothing.  Works from the record dicts
-directly, so ``make report`` needs neither pandas nor DuckDB.
+the sentence it came from (the review page), with year-over-year diff pages
+from ``pipeline.diff``.  Works from the records directly (read through
+``pipeline.records``), so ``make report`` needs neither pandas nor DuckDB.
 """
 
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
+from pipeline.lexicon import labels
 from pipeline.query.review import render_page
-from pipeline.query.tables import record_files
+from pipeline.record_types import PolicyRecord
+from pipeline.records import Problem, load_folder
 from pipeline.store import write_atomic
 
-DEGREES = {
-    "doctor": "博士",
-    "master": "硕士",
-    "master_professional": "专业硕士",
-    "second_bachelor": "第二学士",
-    "bachelor": "本科",
-    "college": "大专",
-    "secondary": "中专",
-    "below_required": "学历不达标",
-    None: "不限学历",
-}
-Record = dict[str, Any]
+Record = PolicyRecord
 
 
 def timeline_key(record: Record) -> tuple[str, ...]:
     """Notices that follow one another year by year: same place, series and specialties."""
-    n = record.get("notice") or {}
-    return (
-        n.get("province") or "",
-        n.get("city") or "",
-        n.get("series") or "",
-        "、".join(n.get("specialties") or []),
-    )
+    n = record["notice"]
+    return (n["province"] or "", n["city"] or "", n["series"] or "", "、".join(n["specialties"]))
 
 
 def previous_years(records: list[tuple[str, Record]]) -> dict[str, str]:
@@ -49,7 +33,7 @@ def previous_years(records: list[tuple[str, Record]]) -> dict[str, str]:
     out: dict[str, str] = {}
     by_key: dict[tuple[str, ...], list[tuple[int, str]]] = {}
     for name, r in records:
-        year = (r.get("notice") or {}).get("year")
+        year = r["notice"]["year"]
         if isinstance(year, int) and any(timeline_key(r)[:3]):
             by_key.setdefault(timeline_key(r), []).append((year, name))
     for entries in by_key.values():
@@ -63,18 +47,17 @@ def previous_years(records: list[tuple[str, Record]]) -> dict[str, str]:
 
 def thresholds(record: Record) -> str:
     """The regular-route years of service by degree, and how many counted thresholds the notice sets."""
-    facts = record.get("facts") or {}
-    years: dict[Any, float] = {}
-    for f in facts.get("service_years") or []:
-        if f.get("route") == "regular" and isinstance(f.get("years"), (int, float)):
-            d = f.get("degree")
+    facts = record["facts"]
+    years: dict[str | None, float] = {}
+    for f in facts["service_years"]:
+        if f["route"] == "regular":
+            d = f["degree"]
             years[d] = min(years.get(d, f["years"]), f["years"])
-    order = list(DEGREES)
     parts = [
-        f"{DEGREES.get(d, d)}{_num(y)}年"
-        for d, y in sorted(years.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+        f"{labels.degree(d)}{_num(y)}年"
+        for d, y in sorted(years.items(), key=lambda kv: labels.degree_order(kv[0]))
     ]
-    n_req = len(facts.get("requirements") or [])
+    n_req = len(facts["requirements"])
     if n_req:
         parts.append(f"业绩条件{n_req}条")
     return "；".join(parts)
@@ -86,32 +69,30 @@ def _num(x: float) -> str:
 
 def deadline_summary(record: Record) -> str:
     """The evaluation's window: earliest start (or end) to latest end among its deadlines."""
-    dates = sorted(
-        d
-        for f in (record.get("facts") or {}).get("deadlines") or []
-        for d in (f.get("start"), f.get("end"))
-        if d
-    )
+    dates = sorted(d for f in record["facts"]["deadlines"] for d in (f["start"], f["end"]) if d)
     if not dates:
         return ""
     return dates[0] if dates[0] == dates[-1] else f"{dates[0]} – {dates[-1]}"
 
 
-def _diff_html(old: Record, new: Record) -> str | None:
-    """The diff page from pipeline.diff, or None when that package is not there (the link is then omitted)."""
-    try:
-        from pipeline.diff import diff_records
-        from pipeline.diff.render import to_html
-    except ImportError:
-        return None
+def _diff_html(old: Record, new: Record) -> str:
+    from pipeline.diff import diff_records
+    from pipeline.diff.render import to_html
+
     return str(to_html(diff_records(old, new)))
 
 
-def write_report(data: Path, out: Path) -> Path:
-    """Write ``out`` (index.html), ``review/<record>.html`` and ``diff/<old>__<new>.html`` beside it."""
-    records = [
-        (p.name.removesuffix(".json"), json.loads(p.read_text(encoding="utf-8"))) for p in record_files(data)
-    ]
+def write_report(data: Path, out: Path, problems: list[Problem] | None = None) -> Path:
+    """Write ``out`` (index.html), ``review/<record>.html`` and ``diff/<old>__<new>.html`` beside it.
+
+    Damaged record files go to ``problems`` (else stderr) and get no row; the rest still do.
+    """
+    loaded = load_folder(data)
+    if problems is None:
+        loaded.print_problems()
+    else:
+        problems.extend(loaded.problems)
+    records = [(p.name.removesuffix(".json"), record) for p, record in loaded.records]
     by_name = dict(records)
     base = out.parent
     previous = previous_years(records)
@@ -120,12 +101,10 @@ def write_report(data: Path, out: Path) -> Path:
         write_atomic(base / "review" / f"{name}.html", render_page(record))
         diff_link = ""
         if name in previous:
-            page = _diff_html(by_name[previous[name]], record)
-            if page is not None:
-                target = f"diff/{previous[name]}__{name}.html"
-                write_atomic(base / target, page)
-                old_year = (by_name[previous[name]].get("notice") or {}).get("year")
-                diff_link = f'<a href="{html.escape(target)}">对比{old_year}年</a>'
+            target = f"diff/{previous[name]}__{name}.html"
+            write_atomic(base / target, _diff_html(by_name[previous[name]], record))
+            old_year = by_name[previous[name]]["notice"]["year"]
+            diff_link = f'<a href="{html.escape(target)}">对比{old_year}年</a>'
         rows.append(_row(name, record, diff_link))
     write_atomic(out, _page(rows, len(records)))
     return out
@@ -133,27 +112,29 @@ def write_report(data: Path, out: Path) -> Path:
 
 def _sort_key(item: tuple[str, Record]) -> tuple[Any, ...]:
     name, r = item
-    n = r.get("notice") or {}
-    return (n.get("province") or "~", n.get("city") or "", n.get("series") or "", n.get("year") or 0, name)
+    n = r["notice"]
+    return (n["province"] or "~", n["city"] or "", n["series"] or "", n["year"] or 0, name)
 
 
 def _row(name: str, record: Record, diff_link: str) -> str:
     e = html.escape
-    n = record.get("notice") or {}
-    place = " ".join(x for x in (n.get("province"), n.get("city")) if x) or "未识别地区"
-    n_facts = sum(len(v) for k, v in (record.get("facts") or {}).items() if k not in ("urls", "emails"))
-    warnings = record.get("warnings") or []
+    n = record["notice"]
+    place = " ".join(x for x in (n["province"], n["city"]) if x) or "未识别地区"
+    n_facts = sum(
+        len(v) for k, v in record["facts"].items() if isinstance(v, list) and k not in ("urls", "emails")
+    )
+    warnings = record["warnings"]
     cells = [
         e(place),
-        e(str(n.get("year") or "")),
-        e(n.get("series") or ""),
-        e("、".join(n.get("levels") or [])),
-        e("、".join(n.get("specialties") or [])),
+        e(str(n["year"] or "")),
+        e(n["series"] or ""),
+        e("、".join(n["levels"])),
+        e("、".join(n["specialties"])),
         e(thresholds(record)),
         e(deadline_summary(record)),
         str(n_facts),
         f'<span title="{e(chr(10).join(warnings))}">{len(warnings)}</span>',
-        f'<a href="review/{e(name)}.html" title="{e(n.get("title") or "")}">核对</a>',
+        f'<a href="review/{e(name)}.html" title="{e(n["title"] or "")}">核对</a>',
         diff_link,
     ]
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"

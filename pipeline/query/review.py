@@ -17,22 +17,26 @@ from __future__ import annotations
 
 import html
 import itertools
-import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from pipeline.diff.labels import num
+from pipeline.lexicon import labels
 from pipeline.query.tables import FACT_SCHEMAS, walk_clauses
+from pipeline.record_types import PolicyRecord
+from pipeline.records import NoRecords, Problem, iter_records, read_record, record_paths
 
-# fact kind → (Chinese label, highlight colour); the order is the order labels are combined in
+# fact kind → (Chinese label, highlight colour); the order is the order labels are combined in.
+# The labels are the section titles of the diff pages (lexicon/labels.toml).
 KINDS: dict[str, tuple[str, str]] = {
-    "service_years": ("任职年限", "#ffd58a"),
-    "requirements": ("业绩条件", "#9fd8ff"),
-    "deadlines": ("时间节点", "#b9f0a8"),
-    "fees": ("费用", "#ffb3b3"),
-    "contacts": ("联系方式", "#e0c3ff"),
-    "citations": ("引用文件", "#d9d9d9"),
+    "service_years": (labels.group("service_years"), "#ffd58a"),
+    "requirements": (labels.group("requirements"), "#9fd8ff"),
+    "deadlines": (labels.group("deadlines"), "#b9f0a8"),
+    "fees": (labels.group("fees"), "#ffb3b3"),
+    "contacts": (labels.group("contacts"), "#e0c3ff"),
+    "citations": (labels.group("cited_documents"), "#d9d9d9"),
 }
 
 
@@ -49,7 +53,7 @@ class Fact:
     start: int
     end: int
     clause: str
-    data: dict[str, Any]
+    data: Mapping[str, Any]
 
     @property
     def anchor(self) -> str:
@@ -74,30 +78,35 @@ class Segment:
         return KINDS[min((f.kind for f in self.facts), key=list(KINDS).index)][1]
 
 
-def find_record(ref: str, data: Path) -> Path:
-    """A path to a record file, or a record id / file name looked up under ``data``."""
+def find_record(ref: str, data: Path, problems: list[Problem] | None = None) -> Path:
+    """A path to a record file, or a record id / file name looked up under ``data``.
+
+    Looking up an id reads the folder's records through ``pipeline.records``; the files
+    that cannot be read go to ``problems`` (else stderr), and the search goes on.
+    """
     path = Path(ref)
     if path.is_file():
         return path
-    if data.is_dir():
-        for candidate in sorted(data.rglob("*.json")):
-            if ref in (candidate.name, candidate.name.removesuffix(".json")):
+    try:
+        candidates = record_paths(data)
+    except NoRecords:
+        candidates = []
+    for candidate in candidates:
+        if ref in (candidate.name, candidate.name.removesuffix(".json")):
+            return candidate
+    if candidates:
+        for candidate, record in iter_records(data, problems):
+            if record["record_id"] == ref:
                 return candidate
-            try:
-                if json.loads(candidate.read_text(encoding="utf-8")).get("record_id") == ref:
-                    return candidate
-            except (OSError, ValueError):
-                continue
     raise RecordNotFound(f"{ref}: no such record file, and no record with that id under {data}")
 
 
-def facts_of(record: dict[str, Any]) -> list[Fact]:
+def facts_of(record: PolicyRecord) -> list[Fact]:
     """Every fact with a usable span, cited documents included, in kind order then list order."""
-    text_len = len(record.get("text") or "")
-    lists: dict[str, list[dict[str, Any]]] = {
-        k: (record.get("facts") or {}).get(k) or [] for k in FACT_SCHEMAS
-    }
-    lists["citations"] = (record.get("notice") or {}).get("cited_documents") or []
+    text_len = len(record["text"])
+    facts = cast(Mapping[str, Sequence[Mapping[str, Any]]], record["facts"])
+    lists: dict[str, Sequence[Mapping[str, Any]]] = {k: facts[k] for k in FACT_SCHEMAS}
+    lists["citations"] = record["notice"]["cited_documents"]
     out = []
     for kind in KINDS:
         for i, fact in enumerate(lists.get(kind, [])):
@@ -152,34 +161,36 @@ def summary(fact: Fact) -> str:
 
     if fact.kind == "service_years":
         return join(
-            f"{d.get('years')}年",
-            d.get("degree"),
-            d.get("basis"),
-            d.get("route"),
+            labels.basis(d.get("basis"), num(d.get("years"))),
+            labels.degree(d.get("degree")),
+            labels.route(d.get("route")),
             d.get("cutoff") and f"截至{d['cutoff']}",
         )
     if fact.kind == "requirements":
-        kind = "/".join(str(x) for x in (d.get("kind"), d.get("subtype")) if x)
-        return join(kind, f"≥{d.get('min_count')}{d.get('unit') or ''}", d.get("level"), d.get("group"))
+        level = labels.level(d.get("level"))
+        return join(
+            labels.kind(d.get("kind"), d.get("subtype")),
+            f"≥{d.get('min_count')}{d.get('unit') or ''}",
+            level,
+            d.get("group"),
+        )
     if fact.kind == "deadlines":
         window = f"{d.get('start') or ''}–{d.get('end') or ''}" if d.get("start") else d.get("end")
         return join(d.get("event"), window, "、".join(d.get("hours") or []))
     if fact.kind == "fees":
-        return join(
-            f"{d.get('amount')}元", d.get("per") and f"每{d['per']}", "、".join(d.get("covers") or [])
-        )
+        return join(f"{d.get('amount')}元", labels.per(d.get("per")), "、".join(d.get("covers") or []))
     if fact.kind == "contacts":
         return join(d.get("org"), d.get("name"), d.get("phone"), d.get("email"))
     return join(d.get("number"), d.get("title"))
 
 
-def sections(record: dict[str, Any]) -> dict[str, str]:
+def sections(record: PolicyRecord) -> dict[str, str]:
     """Top-level clause id → its title as printed (``三、申报条件``), for grouping the side panel."""
     out = {}
-    for node, parent, _depth in walk_clauses(record.get("clauses") or []):
+    for node, parent, _depth in walk_clauses(record["clauses"]):
         if parent is None:
-            title = "".join(x for x in (node.get("label"), node.get("heading")) if x)
-            out[str(node.get("id"))] = title or ("正文前" if str(node.get("id")) == "0" else "其他")
+            title = "".join(x for x in (node["label"], node["heading"]) if x)
+            out[node["id"]] = title or ("正文前" if node["id"] == "0" else "其他")
     return out
 
 
@@ -188,7 +199,7 @@ def _section_of(clause: str, titles: dict[str, str]) -> str:
     return top if top in titles else clause
 
 
-def render_page(record: dict[str, Any]) -> str:
+def render_page(record: PolicyRecord) -> str:
     """The whole review page as one HTML string (deterministic: same record, same bytes)."""
     facts = facts_of(record)
     segs = segments(facts)
@@ -213,8 +224,8 @@ def render_page(record: dict[str, Any]) -> str:
             for f in grouped[key]
         )
         panel.append(f"<h3>{e(titles.get(key, key))}</h3><ul>{items}</ul>")
-    notice = record.get("notice") or {}
-    warnings = record.get("warnings") or []
+    notice = record["notice"]
+    warnings = record["warnings"]
     warn_html = (
         "<ul>" + "".join(f"<li>{e(w)}</li>" for w in warnings) + "</ul>"
         if warnings
@@ -223,18 +234,18 @@ def render_page(record: dict[str, Any]) -> str:
     meta = " · ".join(
         e(str(v))
         for v in (
-            notice.get("province"),
-            notice.get("city"),
-            notice.get("year") and f"{notice['year']}年度",
-            notice.get("series"),
-            "、".join(notice.get("levels") or []),
-            "、".join(notice.get("doc_numbers") or []),
+            notice["province"],
+            notice["city"],
+            notice["year"] and f"{notice['year']}年度",
+            notice["series"],
+            "、".join(notice["levels"]),
+            "、".join(notice["doc_numbers"]),
         )
         if v
     )
     counts = " ".join(f"{KINDS[k][0]} {sum(f.kind == k for f in facts)}" for k in KINDS)
     legend = "".join(f'<span class="tag" style="background:{c}">{e(z)}</span>' for z, c in KINDS.values())
-    title = notice.get("title") or record.get("record_id") or "record"
+    title = notice["title"] or record["record_id"] or "record"
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -261,10 +272,10 @@ mark:target {{ outline: 3px solid #d33; }}
 <header>
 <h1>{e(str(title))}</h1>
 <div class="meta">{meta}</div>
-<div class="counts">{e(str(record.get("record_id") or ""))} · {e(counts)} · {legend}</div>
+<div class="counts">{e(record["record_id"])} · {e(counts)} · {legend}</div>
 </header>
 <main>
-<section id="text">{render_text(record.get("text") or "", segs)}</section>
+<section id="text">{render_text(record["text"], segs)}</section>
 <aside>
 <h2>警告 Warnings</h2>
 <div class="warnings">{warn_html}</div>
@@ -277,11 +288,12 @@ mark:target {{ outline: 3px solid #d33; }}
 """
 
 
-def write_review(record_path: Path, out: Path) -> Path:
-    """Render the record at ``record_path`` to ``out`` (folders created)."""
+def write_review(record: PolicyRecord | Path, out: Path) -> Path:
+    """Render a record (or the record file at that path, read and validated) to ``out``."""
     from pipeline.store import write_atomic
 
-    record = json.loads(record_path.read_text(encoding="utf-8"))
+    if isinstance(record, Path):
+        record = read_record(record)
     write_atomic(out, render_page(record))
     return out
 

@@ -5,7 +5,9 @@ every fact becomes one row.  Each row keeps where it came from (record id,
 place, year, series, clause id, character span and the sentence it was read
 from) because an analyst trusts a number only when they can see its source.
 
-Column names are the record's own keys, except where a key is an SQL keyword
+The fact tables' columns are the keys of the record types in
+``pipeline.record_types``, in their order, typed from their annotations; names
+are the record's own keys, except where a key is an SQL keyword
 (``start``/``end`` → ``start_date``/``end_date``, ``group`` → ``group_name``,
 ``number`` → ``doc_number``) so that queries need no quoting.  Lists become one
 string joined with ``、`` so that Excel, CSV and ``LIKE`` all see the same value;
@@ -17,10 +19,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+import typing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from pipeline.lexicon import labels
+from pipeline.record_types import (
+    EVIDENCE_KEYS,
+    FACT_TYPES,
+    CitedDocument,
+    Clause,
+    Facts,
+    ISODate,
+    PolicyRecord,
+)
+from pipeline.records import NoRecords, Problem, load_folder, record_paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,42 +54,52 @@ KEY_COLUMNS: Schema = (
 # every fact row ends with these: where in the notice it was read
 SOURCE_COLUMNS: Schema = (("clause", "str"), ("span_start", "int"), ("span_end", "int"), ("text", "str"))
 
-# the fact lists of `facts` that become tables, with the record key → column renames
+RENAMES = {"start": "start_date", "end": "end_date", "group": "group_name", "number": "doc_number"}
+LIST_SEPARATOR = "、"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a fact table: the record key it is read from, its name in SQL, its type code."""
+
+    key: str
+    name: str
+    type: str
+
+    @property
+    def header(self) -> str:
+        """The Chinese header in the export workbook (lexicon/labels.toml)."""
+        return labels.column(self.name)
+
+
+def _type_code(annotation: Any) -> str:
+    """A record type's annotation → column type code: dates, booleans and numbers keep their type."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    if ISODate in args:
+        return "date"
+    if bool in args:
+        return "bool"
+    if int in args or float in args:
+        return "num"
+    return "str"  # strings, and lists joined into one string
+
+
+def fact_columns(entry: type) -> tuple[Column, ...]:
+    """The columns of a fact type's table, in the record's key order, evidence left for the end."""
+    hints = typing.get_type_hints(entry)
+    return tuple(
+        Column(key, RENAMES.get(key, key), _type_code(hints[key]))
+        for key in hints
+        if key not in EVIDENCE_KEYS
+    )
+
+
+# the fact lists of `facts` that become tables, each described by its record type
+FACT_COLUMNS: dict[str, tuple[Column, ...]] = {kind: fact_columns(t) for kind, t in FACT_TYPES.items()}
 FACT_SCHEMAS: dict[str, Schema] = {
-    "service_years": (
-        ("years", "num"),
-        ("degree", "str"),
-        ("basis", "str"),
-        ("route", "str"),
-        ("cutoff", "date"),
-        ("note", "str"),
-        ("level", "str"),
-    ),
-    "requirements": (
-        ("kind", "str"),
-        ("subtype", "str"),
-        ("min_count", "num"),
-        ("unit", "str"),
-        ("level", "str"),
-        ("group_name", "str"),
-        ("min_words", "num"),
-        ("min_amount_cny", "num"),
-        ("rank_max", "num"),
-        ("note", "str"),
-    ),
-    "deadlines": (("event", "str"), ("start_date", "date"), ("end_date", "date"), ("hours", "str")),
-    "fees": (("amount", "num"), ("currency", "str"), ("per", "str"), ("covers", "str")),
-    "contacts": (
-        ("org", "str"),
-        ("name", "str"),
-        ("phone", "str"),
-        ("phone_inferred", "bool"),
-        ("email", "str"),
-        ("address", "str"),
-        ("url", "str"),
-    ),
+    kind: tuple((c.name, c.type) for c in cols) for kind, cols in FACT_COLUMNS.items()
 }
-CITATION_SCHEMA: Schema = (("doc_number", "str"), ("title", "str"))
+CITATION_SCHEMA: Schema = tuple((c.name, c.type) for c in fact_columns(CitedDocument))
 NOTICE_SCHEMA: Schema = (
     ("title", "str"),
     ("doc_numbers", "str"),
@@ -91,9 +116,6 @@ NOTICE_SCHEMA: Schema = (
     ("record_file", "str"),
 )
 CLAUSE_SCHEMA: Schema = (("parent", "str"), ("depth", "int"), ("label", "str"), ("heading", "str"))
-
-RENAMES = {"start": "start_date", "end": "end_date", "group": "group_name", "number": "doc_number"}
-LIST_SEPARATOR = "、"
 
 TABLE_NAMES: tuple[str, ...] = (
     "notices",
@@ -126,32 +148,26 @@ class Tables:
             yield f.name, getattr(self, f.name)
 
 
-class NoRecords(Exception):
-    """The data folder is missing or holds no record files."""
-
-
 def record_files(data: Path) -> list[Path]:
-    """The record files under a folder (or the one file given), sorted so loading is deterministic."""
-    if data.is_file():
-        return [data]
-    if not data.is_dir():
-        raise NoRecords(f"{data}: no such folder (run `make ingest` first)")
-    found = sorted(
-        p for p in data.rglob("*.json") if not any(part.startswith(".") for part in p.relative_to(data).parts)
-    )
-    if not found:
-        raise NoRecords(f"{data}: no records (run `make ingest` first)")
-    return found
+    """The record files under a folder (or the one file given): ``pipeline.records`` decides."""
+    return record_paths(data)
 
 
-def load_records(data_dir: str | Path = "data/structured") -> Tables:
-    """Read every record under ``data_dir`` into Tables (see module docstring for the columns)."""
-    files = record_files(Path(data_dir))
-    records = [(p.name, json.loads(p.read_text(encoding="utf-8"))) for p in files]
-    return tables_from_records(records)
+def load_records(data_dir: str | Path = "data/structured", problems: list[Problem] | None = None) -> Tables:
+    """Read every good record under ``data_dir`` into Tables (see module docstring for the columns).
+
+    A damaged record file is appended to ``problems`` when given, else named on stderr; the
+    other records still load. NoRecords when the folder holds no readable record.
+    """
+    loaded = load_folder(Path(data_dir))
+    if problems is None:
+        loaded.print_problems()
+    else:
+        problems.extend(loaded.problems)
+    return tables_from_records((p.name, record) for p, record in loaded.records)
 
 
-def tables_from_records(records: Iterable[tuple[str, dict[str, Any]]]) -> Tables:
+def tables_from_records(records: Iterable[tuple[str, PolicyRecord]]) -> Tables:
     """(file name, record) pairs → Tables; split from load_records so tests and benchmarks skip the disk."""
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
     for file_name, record in records:
@@ -173,35 +189,37 @@ def table_schemas() -> dict[str, Schema]:
     return {name: out[name] for name in TABLE_NAMES}
 
 
-def record_rows(file_name: str, record: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def record_rows(file_name: str, record: PolicyRecord) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every (table, row) one record contributes; the unit the row-count tests reason about."""
-    notice = record.get("notice") or {}
+    notice = record["notice"]
     key = {
-        "record_id": record.get("record_id"),
-        "province": notice.get("province"),
-        "city": notice.get("city"),
-        "year": notice.get("year"),
-        "series": notice.get("series"),
+        "record_id": record["record_id"],
+        "province": notice["province"],
+        "city": notice["city"],
+        "year": notice["year"],
+        "series": notice["series"],
     }
-    facts = record.get("facts") or {}
-    clauses = list(walk_clauses(record.get("clauses") or []))
-    n_facts = sum(len(facts.get(kind) or []) for kind in FACT_SCHEMAS)
-    warnings = record.get("warnings") or []
-    source = record.get("source") or {}
+    facts = record["facts"]
+    clauses = list(walk_clauses(record["clauses"]))
+    lists: dict[str, Sequence[Mapping[str, Any]]] = {kind: _list(facts, kind) for kind in FACT_COLUMNS}
+    warnings = record["warnings"]
+    source = record["source"]
     yield (
         "notices",
         {
             **key,
-            **{
-                k: _cell(notice.get(k))
-                for k in ("title", "doc_numbers", "issuers", "issue_date", "levels", "specialties")
-            },
+            "title": notice["title"],
+            "doc_numbers": _cell(notice["doc_numbers"]),
+            "issuers": _cell(notice["issuers"]),
+            "issue_date": notice["issue_date"],
+            "levels": _cell(notice["levels"]),
+            "specialties": _cell(notice["specialties"]),
             "n_clauses": len(clauses),
-            "n_facts": n_facts,
+            "n_facts": sum(len(items) for items in lists.values()),
             "n_warnings": len(warnings),
             "warnings": "\n".join(warnings),
-            "source_path": source.get("path"),
-            "source_format": source.get("format"),
+            "source_path": source["path"],
+            "source_format": source["format"],
             "record_file": file_name,
         },
     )
@@ -210,32 +228,37 @@ def record_rows(file_name: str, record: dict[str, Any]) -> Iterator[tuple[str, d
             "clauses",
             {
                 **key,
-                "clause": node.get("id"),
+                "clause": node["id"],
                 "parent": parent,
                 "depth": depth,
-                "label": node.get("label"),
-                "heading": node.get("heading"),
-                **_span(node.get("span")),
-                "text": node.get("text"),
+                "label": node["label"],
+                "heading": node["heading"],
+                **_span(node["span"]),
+                "text": node["text"],
             },
         )
-    for kind in FACT_SCHEMAS:
-        for fact in facts.get(kind) or []:
+    for kind, items in lists.items():
+        for fact in items:
             yield kind, {**key, **_fact_row(fact)}
-    for cited in notice.get("cited_documents") or []:
+    for cited in notice["cited_documents"]:
         yield "citations", {**key, **_fact_row(cited)}
 
 
+def _list(facts: Facts, kind: str) -> Sequence[Mapping[str, Any]]:
+    items: Sequence[Mapping[str, Any]] = cast(Mapping[str, Any], facts)[kind]
+    return items
+
+
 def walk_clauses(
-    nodes: list[dict[str, Any]], parent: str | None = None, depth: int = 0
-) -> Iterator[tuple[dict[str, Any], str | None, int]]:
+    nodes: list[Clause], parent: str | None = None, depth: int = 0
+) -> Iterator[tuple[Clause, str | None, int]]:
     """Depth-first over the clause tree: (node, parent id, depth), in document order."""
     for node in nodes:
         yield node, parent, depth
-        yield from walk_clauses(node.get("children") or [], node.get("id"), depth + 1)
+        yield from walk_clauses(node["children"], node["id"], depth + 1)
 
 
-def _fact_row(fact: dict[str, Any]) -> dict[str, Any]:
+def _fact_row(fact: Mapping[str, Any]) -> dict[str, Any]:
     row = {RENAMES.get(k, k): _cell(v) for k, v in fact.items() if k not in ("span", "text", "clause")}
     return {**row, "clause": fact.get("clause"), **_span(fact.get("span")), "text": fact.get("text")}
 
@@ -309,3 +332,14 @@ def _date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         return None
+
+
+__all__ = [
+    "FACT_COLUMNS",
+    "TABLE_NAMES",
+    "Column",
+    "NoRecords",
+    "Tables",
+    "load_records",
+    "tables_from_records",
+]

@@ -1,0 +1,150 @@
+"""The policy record as types: what ``record.assemble`` writes and every reader gets back.
+
+After ``record.py`` a record is plain JSON, so these are TypedDicts rather than
+dataclasses: a record read from disk *is* one of these once the schema has
+accepted it (``pipeline.records``), with no conversion step to keep in sync.
+Keys are ``Required`` exactly where ``schemas/policy-record.schema.json`` lists
+them as required (a test holds the two together), so mypy knows which keys a
+reader may index and which it must ``.get``.
+
+No ``from __future__ import annotations`` here: TypedDict needs to see
+``NotRequired`` at class creation to fill ``__required_keys__``.
+"""
+
+from typing import NewType, NotRequired, TypedDict
+
+# [start, end) character offsets into the record's text
+Span = list[int]
+# a calendar date as the schema writes it, 2024-09-09; a type of its own so the tables know the column is a date
+ISODate = NewType("ISODate", str)
+
+
+class Source(TypedDict):
+    path: str
+    sha256: str
+    format: str
+    ocr: bool
+    pages: NotRequired[int]
+    attachments: NotRequired[list[str]]
+
+
+class CitedDocument(TypedDict):
+    number: str
+    title: str | None
+    clause: NotRequired[str]
+    span: NotRequired[Span]
+    text: NotRequired[str]
+    page: NotRequired[int]
+
+
+class Notice(TypedDict):
+    title: str | None
+    doc_numbers: list[str]
+    issuers: list[str]
+    issue_date: ISODate | None
+    province: str | None
+    city: str | None
+    year: int | None
+    series: str | None
+    levels: list[str]
+    specialties: list[str]
+    cited_documents: list[CitedDocument]
+
+
+class Clause(TypedDict):
+    id: str
+    label: str | None
+    heading: str | None
+    text: str
+    span: Span
+    children: list["Clause"]
+
+
+class Evidence(TypedDict):
+    """Where every fact was read: clause id, span into the record's text, that text, its page."""
+
+    clause: str
+    span: Span
+    text: str
+    page: NotRequired[int]
+
+
+class ServiceYears(Evidence):
+    years: float
+    degree: str | None
+    basis: str
+    route: str
+    cutoff: ISODate | None
+    note: NotRequired[str | None]
+    level: NotRequired[str | None]
+
+
+class Requirement(Evidence):
+    kind: str
+    subtype: str | None
+    min_count: float
+    unit: str
+    level: str | None
+    group: str | None
+    min_words: NotRequired[int | None]
+    min_amount_cny: NotRequired[int | None]
+    rank_max: NotRequired[int | None]
+    note: NotRequired[str | None]
+
+
+class Deadline(Evidence):
+    event: str
+    start: ISODate | None
+    end: ISODate | None
+    hours: NotRequired[list[str]]
+
+
+class Fee(Evidence):
+    amount: float
+    currency: str
+    per: str | None
+    covers: list[str]
+    level: NotRequired[str | None]
+
+
+class Contact(Evidence):
+    org: str | None
+    name: str | None
+    phone: str | None
+    phone_inferred: NotRequired[bool]
+    email: str | None
+    address: str | None
+    url: NotRequired[str | None]
+
+
+class Facts(TypedDict):
+    service_years: list[ServiceYears]
+    requirements: list[Requirement]
+    deadlines: list[Deadline]
+    fees: list[Fee]
+    contacts: list[Contact]
+    emails: list[str]
+    urls: list[str]
+
+
+class PolicyRecord(TypedDict):
+    schema_version: str
+    record_id: str
+    source: Source
+    text: str
+    notice: Notice
+    clauses: list[Clause]
+    facts: Facts
+    warnings: list[str]
+
+
+# fact list in ``facts`` → the type of one entry, in the record's order (emails/urls are plain strings)
+FACT_TYPES: dict[str, type] = {
+    "service_years": ServiceYears,
+    "requirements": Requirement,
+    "deadlines": Deadline,
+    "fees": Fee,
+    "contacts": Contact,
+}
+# the keys every fact (and cited document) carries to say where it was read
+EVIDENCE_KEYS: frozenset[str] = frozenset(Evidence.__annotations__)

@@ -1,0 +1,227 @@
+"""Each file read in a worker process the batch can kill: a time and a memory budget per file.
+
+A hostile or huge file must not stop a batch of thousands, and no budget set inside the
+process that reads it is reliable (a signal handler waits for C code to return to Python; a
+limit on address space also refuses the arenas onnxruntime reserves and never touches). So the
+parent watches: it hands each worker a file to read (and the next, waiting in its pipe, so the
+worker never idles while the parent writes), and kills a worker whose file has run past
+``--timeout-per-file`` (counted from when the worker starts on it) or whose resident memory has
+grown past ``--memory-per-file``, reports that file as failed with the reason, and starts a
+fresh worker for the rest. A worker that dies on its own (a crash in native code, the kernel's
+OOM killer) is reported the same way.
+Results come back in input order, so ``--jobs 4`` writes exactly what ``--jobs 1`` writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import IngestError
+from pipeline.load.limits import MAX_BYTES
+
+DEFAULT_TIMEOUT_S = 600.0  # a scanned PDF is OCR'd at 5-10 s a page: long scans must pass
+DEFAULT_MEMORY_MB = 3072  # OCR of one 200-dpi page peaks near 1 GB
+_POLL_S = 0.1  # how often a busy worker's memory is looked at
+_DEPTH = 2  # files handed to a worker at a time: one being read, one waiting
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass(frozen=True)
+class Input:
+    """A file to ingest: its path as given, its path relative to the folder given on the command
+    line (a file given directly: its name; this names the record), or why it cannot be read."""
+
+    path: str
+    relative: str
+    error: IngestError | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    memory_mb: int = DEFAULT_MEMORY_MB  # 0: no limit
+
+    def allow_more_than(self, used: dict[str, Any]) -> bool:
+        """Whether these limits are more generous than the ones ``used`` when a file overran them."""
+        memory = used.get("memory_mb") or 0
+        return self.timeout_s > float(used.get("timeout_s") or 0) or (
+            memory > 0 and (self.memory_mb == 0 or self.memory_mb > memory)
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one file gave: a record's JSON text, or the error line (``limited``: a budget ran out)."""
+
+    path: str
+    sha256: str | None
+    content: str | None
+    facts: int
+    warnings: int
+    error: str | None
+    limited: bool = False
+
+
+def file_sha256(path: str) -> str | None:
+    try:
+        if Path(path).stat().st_size > MAX_BYTES:  # refused unread by the loader; no hash to key it by
+            return None
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def process(path: str) -> Outcome:
+    """Ingest one file; every failure comes back as data, not as an exception."""
+    from pipeline.ingest import ingest_file
+    from pipeline.store import dumps
+
+    try:
+        record = ingest_file(path)
+    except IngestError as exc:
+        exc.path = exc.path or path
+        return Outcome(path, file_sha256(path), None, 0, 0, exc.line())
+    except MemoryError:
+        return Outcome(path, file_sha256(path), None, 0, 0, f"error: {path}: ran out of memory", limited=True)
+    except Exception as exc:  # a pipeline bug must not stop the batch: reported like any failure
+        line = f"error: {path}: internal error ({type(exc).__name__}: {exc})"
+        return Outcome(path, file_sha256(path), None, 0, 0, line)
+    n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
+    return Outcome(path, record["source"]["sha256"], dumps(record), n_facts, len(record["warnings"]), None)
+
+
+def _serve(conn: Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        conn.send(process(path))
+
+
+class _Worker:
+    """One worker process and the files handed to it: the first is being read (since
+    ``started``), the next waits in the pipe so the worker never idles while the parent writes."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.proc.start()
+        child.close()
+        self.tasks: deque[tuple[int, str]] = deque()
+        self.started = 0.0
+
+    def give(self, index: int, path: str) -> None:
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append((index, path))
+        self.conn.send(path)
+
+    def finished(self) -> tuple[int, str]:
+        """The file being read is done: the next one (already sent) starts now."""
+        self.started = time.monotonic()
+        return self.tasks.popleft()
+
+    def rss_mb(self) -> float:
+        try:
+            with open(f"/proc/{self.proc.pid}/statm", "rb") as f:
+                return int(f.read().split()[1]) * _PAGE / (1024 * 1024)
+        except (OSError, ValueError, IndexError):
+            return 0.0  # no /proc (not Linux): no memory budget
+
+    def stop(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+
+def _died(proc: Any) -> str:
+    code = proc.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"the worker reading it was killed ({signal.Signals(-code).name})"
+        except ValueError:
+            pass
+    return f"the worker reading it stopped (exit status {code})"
+
+
+def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, None, None]:
+    """Ingest ``paths`` in ``jobs`` worker processes; outcomes in input order."""
+    if not paths:
+        return
+    import pipeline.ingest  # noqa: F401  (imported once here, so every forked worker starts warm)
+
+    ctx = multiprocessing.get_context("fork")
+    pending = deque(enumerate(paths))
+    done: dict[int, Outcome] = {}
+    workers = [_Worker(ctx) for _ in range(max(1, min(jobs, len(paths))))]
+    following = 0
+    try:
+        while following < len(paths):
+            for w in workers:
+                while len(w.tasks) < _DEPTH and pending:
+                    w.give(*pending.popleft())
+            busy = [w for w in workers if w.tasks]
+            now = time.monotonic()
+            wait_s = max(0.0, min(w.started + limits.timeout_s - now for w in busy))
+            if limits.memory_mb:
+                wait_s = min(wait_s, _POLL_S)
+            ready = wait([w.conn for w in busy], timeout=wait_s)
+            for i, w in enumerate(workers):
+                if not w.tasks:
+                    continue
+                outcome, fresh = _check(w, w.conn in ready, limits)
+                if outcome is None:
+                    continue
+                index, _ = w.finished()
+                done[index] = outcome
+                if fresh:  # the files it still held go to the front of the queue, in order
+                    pending.extendleft(reversed(w.tasks))
+                    w.stop()
+                    workers[i] = _Worker(ctx)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+    finally:
+        for w in workers:
+            w.stop()
+
+
+def _check(w: _Worker, ready: bool, limits: Limits) -> tuple[Outcome | None, bool]:
+    """The outcome of the file a worker is reading, if it has one now, and whether the worker
+    must be replaced (it died, ran out of time or memory, or saw a MemoryError)."""
+    path = w.tasks[0][1]
+    if ready:
+        try:
+            outcome: Outcome = w.conn.recv()
+        except (EOFError, OSError):
+            w.proc.join()
+            return _failed(path, _died(w.proc), limited=False), True
+        if outcome.limited:  # after a MemoryError the heap is suspect
+            if limits.memory_mb:
+                outcome = _failed(path, f"ran out of memory (limit {limits.memory_mb} MB)")
+            return outcome, True
+        return outcome, False
+    if time.monotonic() - w.started >= limits.timeout_s:
+        return _failed(path, f"took longer than {limits.timeout_s:g} s (--timeout-per-file)"), True
+    if limits.memory_mb and w.rss_mb() > limits.memory_mb:
+        return _failed(path, f"ran out of memory (limit {limits.memory_mb} MB)"), True
+    return None, False
+
+
+def _failed(path: str, why: str, *, limited: bool = True) -> Outcome:
+    return Outcome(path, file_sha256(path), None, 0, 0, f"error: {path}: {why}", limited=limited)
