@@ -110,6 +110,8 @@ def _column_fees(ctx: Context) -> list[Fee]:
     rows print bare numbers (| 正高级 | 500 |): one fee per row."""
     text = ctx.text
     out: list[Fee] = []
+    if "元" not in text or ("|" not in text and "\t" not in text):
+        return out  # no table rows, or no amounts: most notices
     header: list[str] | None = None
     col = -1
     for lm in P(r"[^\n]+").finditer(text):

@@ -46,6 +46,8 @@ def matrix_rules(
     text = ctx.text
     out: list[ServiceYears] = []
     claimed: list[Span] = []
+    if "|" not in text and "\t" not in text:
+        return out, claimed  # no table rows at all: most notices
     header: list[str | None] | None = None
     caption = ""
     prev_line = ""
