@@ -16,6 +16,7 @@ from typing import Any
 import regex
 
 from pipeline.errors import NotANotice, RecordInvalid
+from pipeline.fact_ids import assign_ids
 from pipeline.patterns import P
 from pipeline.types import Clause, Evidence, Facts, LoadedDocument, NoticeMeta
 
@@ -49,11 +50,30 @@ def schema() -> dict[str, Any]:
     return data
 
 
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with every non-recursive ``$ref`` replaced by its definition.
+
+    fastjsonschema resolves a ``$ref`` at validation time through ``locals()``, which made the
+    span and fact-id checks most of the cost of validating a record; inlined, they are plain code.
+    The clause tree refers to itself and keeps its ``$ref``.
+    """
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        name = ref.removeprefix("#/definitions/")
+        if len(node) == 1 and name in defs and name != "clause":
+            return _inline_refs(defs[name], defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
+
+
 @functools.cache
 def _validator() -> Any:
     import fastjsonschema
 
-    return fastjsonschema.compile(schema())
+    full = schema()
+    return fastjsonschema.compile(_inline_refs(full, full.get("definitions", {})))
 
 
 def validate(record: dict[str, Any]) -> None:
@@ -185,6 +205,7 @@ def assemble(
                 page = page_of(r["span"][0])
                 if page is not None:
                     r["page"] = page
+        assign_ids(f.name, rendered)
         fact_lists[f.name] = rendered
     all_warnings = list(doc.warnings) + list(warnings) + completeness_warnings(meta, facts)
     record = {

@@ -69,7 +69,13 @@ class Evidence(TypedDict):
     page: NotRequired[int]
 
 
-class ServiceYears(Evidence):
+class Fact(Evidence):
+    """A fact of one of the lists: its stable id (pipeline/fact_ids.py) beside its evidence."""
+
+    id: str
+
+
+class ServiceYears(Fact):
     years: float
     degree: str | None
     basis: str
@@ -79,7 +85,7 @@ class ServiceYears(Evidence):
     level: NotRequired[str | None]
 
 
-class Requirement(Evidence):
+class Requirement(Fact):
     kind: str
     subtype: str | None
     min_count: float
@@ -92,14 +98,14 @@ class Requirement(Evidence):
     note: NotRequired[str | None]
 
 
-class Deadline(Evidence):
+class Deadline(Fact):
     event: str
     start: ISODate | None
     end: ISODate | None
     hours: NotRequired[list[str]]
 
 
-class Fee(Evidence):
+class Fee(Fact):
     amount: float
     currency: str
     per: str | None
@@ -107,7 +113,7 @@ class Fee(Evidence):
     level: NotRequired[str | None]
 
 
-class Contact(Evidence):
+class Contact(Fact):
     org: str | None
     name: str | None
     phone: str | None
