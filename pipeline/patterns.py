@@ -30,11 +30,14 @@ def P(pattern: str) -> regex.Pattern[str]:
 
 # --- sentences and their parts ----------------------------------------------
 
-# what ends a sentence: full stop, semicolon, exclamation and question marks (both widths), a line end
+# what ends a sentence: full stop, semicolon, exclamation and question marks (both widths), a line end;
+# a half-width ! or ? with a letter or digit right after it is inside a word, not at a sentence's end
+# (a URL's ?id=5, a scrape's glyph residue 或?qū)W士学位 for 或学士学位)
 SENTENCE_ENDS = "。；;！!？?\n"
-SENTENCE_END = regex.compile(f"[{SENTENCE_ENDS}]")
+_WORD_CHAR = r"[A-Za-z0-9\p{Latin}]"
+SENTENCE_END = regex.compile(rf"[。；;！？\n]|[!?](?!{_WORD_CHAR})")
 # one sentence: a run of text without a sentence end
-SENTENCE = regex.compile(f"[^{SENTENCE_ENDS}]+")
+SENTENCE = regex.compile(rf"(?:[^{SENTENCE_ENDS}]|[!?](?={_WORD_CHAR}))+")
 # what bounds a part of a sentence: the commas
 PART_DELIMS = "，,"
 # what bounds a phrase (the words that go with one number or date): commas, colons and sentence ends

@@ -9,6 +9,7 @@ style that ranks above the open one closes clauses until it fits.
 Text before the first number (masthead, title, addressees, preamble) is the
 unnumbered node ``"0"``; the closing block (contacts, attachments, signature,
 distribution) after the last numbered clause is the unnumbered node ``"end"``.
+Which words after a label are its heading is read in ``clause_headings``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline import clause_headings
 from pipeline.patterns import P, cn_to_int, org_suffix
 from pipeline.types import Clause, NormalizedText
 
@@ -36,10 +38,13 @@ STYLES: dict[str, tuple[int, regex.Pattern[str]]] = {
 _ANY_LABEL = regex.compile("|".join(f"(?P<{k}>{p.pattern})" for k, (_, p) in STYLES.items()))
 # markers that may also start mid-line, after a sentence end, in text flattened to one line
 _INLINE = regex.compile(rf"(?<=[。；;])\s*(?=(?:[{_CN}]+、|[（(][{_CN}]+[）)]))")
-_HEADING_LINE = regex.compile(r"^[^，。；：,;:？！]{1,40}$")
-_HEADING_LEAD = regex.compile(r"^([^，。；：,;:]{2,30})[。：:](?=.)")
-_INSTRUCTION = regex.compile(r"下列|如下|之一")
-_HEADING_LINE_COMMAS = regex.compile(r"^[^。；：;:？！]{1,40}$")
+# a run-together scrape glues 章 and 条 into one line (评定标准第一章总则第一条为…): a chapter
+# label followed by a short title and an article label starts both, wherever it stands
+_GLUED_CHAPTER = regex.compile(
+    rf"第[{_CN}\d]+章(?P<head>(?:(?!规定|有关|所列|的)[^\s，。；：,;:、“”《》（）()]){{2,20}}?)(?P<art>第[{_CN}\d]+条)"
+)
+# 一,具有… : a label printed with a comma, read as 一、 when the next label of its run is 二、
+_CN_COMMA = regex.compile(rf"[{_CN}]+[,，](?=\S)")
 _CLOSING_START = regex.compile(
     r"^(?:附件|附表|联系人|联系电话|联系方式|联系地址|咨询电话|电子邮箱|邮箱|抄报|抄送|公开类型|公开方式|本通知|特此通知)"
 )
@@ -47,8 +52,6 @@ _SIGNATURE_LINE = regex.compile(
     r"^(?:\d{4}年\d{1,2}月\d{1,2}日(?:印发?)?|共印\d+份|[^，。；：,;:]{2,40}(?:" + org_suffix() + "))$"
 )
 _CLOSING_LINE_MAX = 45
-# list-item styles: their line is a heading only when short (1. 需装订成册材料), else a sentence
-_ITEM_STYLES = {"arabic_dot", "arabic_paren", "circled"}
 
 
 @dataclass(frozen=True)
@@ -67,14 +70,25 @@ def _line_starts(text: str) -> list[int]:
         starts.append(pos + 1)
         pos = text.find("\n", pos + 1)
     starts.extend(m.end() for m in _INLINE.finditer(text))
+    for m in _GLUED_CHAPTER.finditer(text):
+        starts.extend((m.start(), m.start("art")))
     return sorted(set(starts))
 
 
 def _markers(text: str, starts: list[int]) -> list[_Marker]:
     out = []
+    proper: list[tuple[int, int | None]] | None = None  # (offset, number) of the 一、 labels, once
     for s in starts:
         m = _ANY_LABEL.match(text, s)
-        if not m or m.end() >= len(text):
+        if not m:
+            if _CN_COMMA.match(text, s):
+                if proper is None:
+                    proper = _dun_labels(text)
+                repaired = _comma_label(text, s, proper)
+                if repaired:
+                    out.append(repaired)
+            continue
+        if m.end() >= len(text):
             continue
         style = m.lastgroup or ""
         after = text[m.end() : m.end() + 5]
@@ -85,24 +99,26 @@ def _markers(text: str, starts: list[int]) -> list[_Marker]:
     return out
 
 
-def _heading(text: str, mk: _Marker) -> str | None:
-    rest = text[mk.end : mk.line_end].strip()
-    if not rest:
+def _dun_labels(text: str) -> list[tuple[int, int | None]]:
+    """Offset and number of every 一、-style label at a line start."""
+    follow = P(rf"(?m)^\s*(?P<l>{STYLES['cn_dun'][1].pattern})")
+    return [
+        (f.start(), label_number(f.group("l"))) for f in follow.finditer(text) if f.group("l").endswith("、")
+    ]
+
+
+def _comma_label(text: str, start: int, proper: list[tuple[int, int | None]]) -> _Marker | None:
+    """一,具有… at a line start: the 一、 of a run whose next label (二、) is printed right."""
+    m = _CN_COMMA.match(text, start)
+    if not m or (start > 0 and text[start - 1] != "\n"):
         return None
-    if _INSTRUCTION.search(rest):
-        return None  # 应具备下列条件之一: an instruction, not a title
-    if mk.style in _ITEM_STYLES:
-        if mk.line_end < len(text) and len(rest) <= 15 and _HEADING_LINE.match(rest.rstrip("：:")):
-            return rest.rstrip("：:、 ")
-    else:
-        bare = rest.rstrip("。.：:")
-        line_rule = _HEADING_LINE_COMMAS if mk.style in {"chapter", "cn_dun"} else _HEADING_LINE
-        if len(bare) <= 40 and line_rule.match(bare):
-            return bare.rstrip("、 ")
-    lead = _HEADING_LEAD.match(rest)
-    if lead:
-        return lead.group(1).strip()
-    return None
+    label = m.group(0)[:-1] + "、"
+    number = label_number(label)
+    i = bisect.bisect_right(proper, (m.end(), -1))
+    if number is None or i >= len(proper) or proper[i][1] != number + 1:
+        return None
+    line_end = text.find("\n", m.end())
+    return _Marker(start, m.end(), "cn_dun", label, len(text) if line_end < 0 else line_end)
 
 
 def _closing_start(text: str, after: int) -> int:
@@ -146,6 +162,7 @@ def segment(norm: NormalizedText) -> list[Clause]:
         roots.append(_node("0", None, None, 0, markers[0].start, text))
     stack: list[Clause] = []
     ends: list[int] = [mk.start for mk in markers[1:]] + [closing]
+    readings: dict[int, clause_headings.Reading] = {}
     # numbered children so far, per parent (by identity) and per style at the top level:
     # counted as they are added, so a list of n items costs n, not n² / 2
     children_of: dict[int, int] = {}
@@ -168,13 +185,34 @@ def segment(norm: NormalizedText) -> list[Clause]:
             ordinal = top_of_style[mk.style] = top_of_style.get(mk.style, 0) + 1
             siblings = roots
             cid = str(ordinal)
-        clause = _node(cid, mk.label, _heading(text, mk), mk.start, own_end, text, mk.style)
+        stop = min(mk.line_end, own_end)
+        reading = clause_headings.read(text[mk.end : stop], mk.style, stop < len(text))
+        if reading.kind == clause_headings.SENTENCE and text[stop:own_end].strip():
+            # 任职时间计算。 on a line of its own with the body below: it heads that body
+            reading = clause_headings.Reading(reading.heading, clause_headings.LINE)
+        clause = _node(cid, mk.label, reading.heading, mk.start, own_end, text, mk.style)
+        readings[id(clause)] = reading
         siblings.append(clause)
         stack.append(clause)
+    _settle_headings(roots, readings)
     roots = _fold_leading_fragments(roots, text)
     if closing < len(text) and text[closing:].strip():
         roots.append(_node("end", None, None, closing, len(text), text))
     return roots
+
+
+def _settle_headings(siblings: list[Clause], readings: dict[int, clause_headings.Reading]) -> None:
+    """Weigh each numbered run's weak headings against its siblings (see clause_headings)."""
+    for style in dict.fromkeys(c.style for c in siblings if c.label is not None):
+        run = [c for c in siblings if c.label is not None and c.style == style]
+        for c, heading in zip(
+            run,
+            clause_headings.settle([readings[id(c)] for c in run], [bool(c.children) for c in run]),
+            strict=True,
+        ):
+            c.heading = heading
+    for c in siblings:
+        _settle_headings(c.children, readings)
 
 
 def _fold_leading_fragments(roots: list[Clause], text: str) -> list[Clause]:

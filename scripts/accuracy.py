@@ -11,11 +11,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pipeline.errors import IngestError
-from pipeline.ingest import ingest_file
-from pipeline.store import dumps, record_name
-
 ROOT = Path(__file__).resolve().parent.parent
+# run as `python scripts/accuracy.py`, sys.path starts at scripts/ and `pipeline` would resolve to
+# whichever checkout the shared venv installed editable (another worktree): score this one
+sys.path.insert(0, str(ROOT))
+
+from pipeline.errors import IngestError  # noqa: E402
+from pipeline.ingest import ingest_file  # noqa: E402
+from pipeline.store import dumps, record_name  # noqa: E402
 
 
 def _scorer(shared: Path):  # type: ignore[no-untyped-def]

@@ -91,10 +91,8 @@ def test_basis_route_and_cutoff() -> None:
     assert g.basis == "skill_level"
 
 
-@pytest.mark.xfail(
-    reason="'具备上述规定学历' refers back to a degree named in another clause; resolving the reference is not done"
-)
 def test_reference_to_degree_stated_elsewhere() -> None:
+    """web-002: 具备上述规定学历 takes the one degree the sibling clause above names."""
     text = "（一）具备大学本科以上学历或学士以上学位,满5年。\n（二）或具备上述规定学历(学位)条件,取得高级工程师职称后,从事本专业技术工作满4年"
     assert (4, "bachelor") in _got(text)
 
@@ -104,12 +102,12 @@ def test_reference_to_degree_stated_elsewhere() -> None:
     [
         (
             "副高级\n\n本科及以上毕业\n\n任中级职务满5年\n\n助理级\n\n中专毕业\n\n任员级职务满4年\n\n大专毕业\n\n任员级职务满2年",
-            [(5, "副高级"), (4, "助理级"), (2, "助理级")],
+            [(5, "deputy_senior"), (4, "junior"), (2, "junior")],
         ),
-        ("| 级别 | 学历 | 年限 |\n| 副高级 | 本科 | 任中级职务满5年 |", [(5, "副高级")]),
+        ("| 级别 | 学历 | 年限 |\n| 副高级 | 本科 | 任中级职务满5年 |", [(5, "deputy_senior")]),
         ("任工程师满 5 年，即 2019 年底前取得工程师职称。", [(5, None)]),
     ],
 )
 def test_level_a_table_row_leads_to(text: str, want: list) -> None:
-    """The 中级 of 任中级职务 is the title held; the row's level cell is the one sought."""
+    """The 中级 of 任中级职务 is the title held; the row's level cell is the one sought, as a level code."""
     assert [(f.years, f.level) for f in facts_of(text).service_years] == want

@@ -27,6 +27,7 @@ def _enum(kind: str, key: str) -> list[str]:
         ("basis", _enum("service_years", "basis")),
         ("kind", _enum("requirements", "kind")),
         ("level", _enum("requirements", "level")),
+        ("title_level", _enum("service_years", "level")),
         ("per", _enum("fees", "per")),
     ],
 )

@@ -80,7 +80,7 @@ def service_value(f: ServiceYears) -> str:
     if f["cutoff"]:
         text += f"，{f['cutoff']}前"
     if f.get("level"):
-        text += f"，{f.get('level')}"
+        text += f"，{labels.title_level(f.get('level'))}"
     if f.get("note"):
         text += f"，{f.get('note')}"
     return text

@@ -22,10 +22,21 @@ DATE = (
     r"(?:\s*[（(]\s*(?:星期|周)(?P<w>[一二三四五六日天])\s*[）)])?"
 )
 _DATE = regex.compile(DATE)
-_RANGE_SEP = r"\s*(?:至|到|—|–|－|-|~|～|──|——)\s*"
+# every dash a page prints between the two ends of a window (hyphen, en/em/figure/horizontal bar,
+# full-width and small hyphen-minus, wave dashes)
+_RANGE_SEP = r"\s*(?:至|到|──|——|[—–－\-~～―‐‑‒〜﹣⁓∼])\s*"
 _SEP = regex.compile(_RANGE_SEP)
 # a second date in a window may omit the month: 9月29日至30日
 _DAY_ONLY = regex.compile(r"(?P<d2>\d{1,2})\s*[日号]")
+# 8月23-29日: two days of one month sharing the 日
+_DAY_RANGE = regex.compile(
+    rf"(?:(?P<y>(?:19|20)\d{{2}})\s*年\s*)?(?P<m>\d{{1,2}})\s*月\s*(?P<d1>\d{{1,2}})(?={_RANGE_SEP}\d{{1,2}}\s*[日号])"
+    rf"(?P<sep>{_RANGE_SEP})(?P<d2>\d{{1,2}})\s*[日号]"
+)
+# 2022.8.23, 2022-08-23, 2022/8/23: a date in figures only (one separator style throughout)
+_NUMERIC = regex.compile(
+    r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<s>[.\-/])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d.])"
+)
 
 
 def iso(y: int, m: int, d: int) -> str | None:
@@ -43,6 +54,7 @@ class DateHit:
     month: int | None
     day: int | None  # None for 月底 / 年底: last day
     weekday: int | None
+    numeric: bool = False  # printed in figures only (2022-08-23): a web page's stamp unless in a window
 
     def resolve(self, ref_year: int | None) -> str | None:
         y = self.year
@@ -76,6 +88,31 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateHi
             continue
         w = _WEEKDAY.get(m.group("w")) if m.group("w") else None
         out.append(DateHit(m.start(), m.end(), y, mo, d, w))
+    out.extend(_day_ranges(text, start, end))
+    out.extend(_numeric_dates(text, start, end))
+    return sorted(out, key=lambda h: h.start)
+
+
+def _day_ranges(text: str, start: int, end: int | None) -> list[DateHit]:
+    """8月23-29日 as two hits, 8月23 and 29日, with the separator between them."""
+    out = []
+    for m in _DAY_RANGE.finditer(text, start, end if end is not None else len(text)):
+        y = int(m.group("y")) if m.group("y") else None
+        mo, d1, d2 = int(m.group("m")), int(m.group("d1")), int(m.group("d2"))
+        if not (1 <= mo <= 12 and 1 <= d1 <= 31 and 1 <= d2 <= 31):
+            continue
+        out.append(DateHit(m.start(), m.end("d1"), y, mo, d1, None))
+        out.append(DateHit(m.start("d2"), m.end(), y, mo, d2, None))
+    return out
+
+
+def _numeric_dates(text: str, start: int, end: int | None) -> list[DateHit]:
+    out = []
+    for m in _NUMERIC.finditer(text, start, end if end is not None else len(text)):
+        y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+        if iso(y, mo, d) is None:
+            continue
+        out.append(DateHit(m.start(), m.end(), y, mo, d, None, numeric=True))
     return out
 
 

@@ -13,7 +13,7 @@ import regex
 
 from pipeline.extract.context import Context
 from pipeline.extract.dates import DateHit, day_after, find_dates, is_range_sep
-from pipeline.patterns import PHRASE_DELIM, P, part_end, part_start
+from pipeline.patterns import PHRASE_DELIM, P, org_suffix, part_end, part_start
 from pipeline.types import Deadline
 
 _CUTOFF_AFTER = regex.compile(r"\s*(?:以?前|之前)\s*(?:取得|获得|评聘|聘任|考取|毕业)")
@@ -36,6 +36,17 @@ _TAIL = 16
 _HOURS_AFTER = 40
 # an event name is at most this long
 _EVENT_MAX = 30
+# a web page's stamp (发布日期: 2021-12-14 15:39, 更新时间:…) dates the page, not a step
+_POSTED_BEFORE = regex.compile(r"(?:发布|更新|发表|发稿|录入|修改)(?:时间|日期)\s*[:：]\s*$|发布于\s*$")
+# an inline signature (…领导小组办公室2013年8月30日): the body that signs, then its date
+_SIGNED_BEFORE = P(rf"(?:{org_suffix()}|领导小组)\s*$")
+# how far before a date its stamp word (发布日期:) or signing body stands
+_STAMP_LEAD = 12
+_WINDOW_CUE_AFTER = regex.compile(r"\s*(?:以?前|之前|截止|止|起|开始)")
+# 受理时间:2022年10月 — a step dated to the month: the whole month is its window
+_MONTH_WINDOW = regex.compile(
+    r"(?:时间|日期)\s*(?:[:：]|为)\s*(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月份?(?![\d底末上中下初])"
+)
 _EVENT_TRIM = regex.compile(
     r"(?:的)?(?:时间|日期|期限)?(?:为|是)?(?:自|从|在|于|必须在|须在|需在|应在|要在|请于|必须于|须于|应于|定于|截至|截止到|截止至)?$"
 )
@@ -133,6 +144,11 @@ def extract_deadlines(ctx: Context) -> list[Deadline]:
         tail = text[end_pos : end_pos + _TAIL]
         if _CUTOFF_AFTER.match(tail) or _EFFECTIVE_AFTER.match(tail):
             continue
+        lead = text[max(part_lo, a.start - _STAMP_LEAD) : a.start]
+        if _POSTED_BEFORE.search(lead):
+            continue
+        if b is None and (a.numeric or _SIGNED_BEFORE.search(lead)) and not _WINDOW_CUE_AFTER.match(tail):
+            continue  # a page's date stamp or an inline signature, not a step of the evaluation
         if a.year is None and _ABSTRACT_YEAR_BEFORE.search(
             text[max(0, a.start - _ABSTRACT_YEAR_WINDOW) : a.start]
         ):
@@ -160,6 +176,29 @@ def extract_deadlines(ctx: Context) -> list[Deadline]:
         hours = _hours(text, end_pos, min(s_end + _HOURS_AFTER, len(text), _next_date(hits, i, len(text))))
         ev = ctx.evidence((a.start, end_pos))
         out.append(Deadline(ev, event, start, end, hours))
+    months = _month_windows(ctx, hits)
+    return sorted([*out, *months], key=lambda d: d.evidence.span[0]) if months else out
+
+
+def _month_windows(ctx: Context, hits: list[DateHit]) -> list[Deadline]:
+    """受理时间:2022年10月 → 2022-10-01..2022-10-31 (a step printed to the month only)."""
+    out = []
+    text = ctx.text
+    for m in _MONTH_WINDOW.finditer(text):
+        if any(h.start <= m.start("m") < h.end for h in hits):
+            continue
+        year = int(m.group("y")) if m.group("y") else ctx.reference_year()
+        month = int(m.group("m"))
+        if year is None or not 1 <= month <= 12:
+            continue
+        first = DateHit(m.start("m"), m.end(), year, month, 1, None).resolve(year)
+        last = DateHit(m.start("m"), m.end(), year, month, None, None).resolve(year)
+        if P(r"截止|截至").search(text, max(0, m.start() - 8), m.start() + 2):
+            first = None  # 截止时间:2023年12月 — the month's last day is the cut-off
+        s_start, s_end = ctx.sentence_bounds(m.start(), m.end())
+        date_start = m.start("y") if m.group("y") else m.start("m")
+        event = _event(text, s_start, date_start, m.end(), s_end)
+        out.append(Deadline(ctx.evidence((date_start, m.end())), event, first, last, ()))
     return out
 
 

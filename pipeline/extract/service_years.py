@@ -16,21 +16,33 @@ from pipeline import lexicon
 from pipeline.extract.context import Context
 from pipeline.extract.dates import find_dates
 from pipeline.extract.numbers import NUMBER, parse_number
-from pipeline.patterns import CELL_MAX, SENTENCE, P, cells, cells_above, is_row, part_start, row_level
+from pipeline.extract.years_matrix import matrix_rules
+from pipeline.lexicon.title_levels import level_code
+from pipeline.patterns import (
+    CELL_MAX,
+    SENTENCE,
+    P,
+    cells,
+    cells_above,
+    is_row,
+    part_end,
+    part_start,
+    row_level,
+)
 from pipeline.types import Clause, ServiceYears
 
 _YEARS = regex.compile(
-    rf"(?P<man>满|已满|累计满|达到)?\s*(?P<n>{NUMBER})\s*(?:个)?\s*(?:周)?年(?!度|内|以内|以来|底|末|级|月|龄|\d)\s*(?P<up>及以上|以上|或以上|\(含\)|（含）)?"
+    rf"(?P<man>满|已满|累计满|达到)?\s*(?P<n>{NUMBER})\s*(?:个)?\s*(?:周)?年(?!度|内|以内|以来|来|底|末|级|月|龄|\d)\s*(?P<up>及以上|以上|或以上|\(含\)|（含）)?"
 )
 # words right before the number that make it something other than a tenure rule
 _NOT_TENURE_BEFORE = regex.compile(
-    r"(?:近|提前|破格|每|前|连续|最近|学制|期限为|不超过|超过|延长|推迟|间隔|第|后|再|已有|限)\s*$"
+    r"(?:近|提前|破格|每|前|连续|最近|学制|期限为|不超过|超过|延长|推迟|间隔|第|(?<!职称|职务|资格|毕业|出站|聘任|学位|学历)后|再|已有|限|未)\s*$"
 )
 _ADVANCE = regex.compile(rf"提前\s*(?P<n>{NUMBER})\s*年")
 _TITLE_CUE = regex.compile(
-    r"职称后|职务后|资格后|任(?:现职|[^，,；;]{0,8}?(?:工程师|职务|职称|师|级))|聘任|受聘|担任[^，,]{0,10}(?:职务|师)|中级|助理|员级|副高|正高|高级工程师|技术员"
+    r"职称后|职务后|资格后|任(?:现职|[^，,；;]{0,8}?(?:工程师|职务|职称|师|级))|现职|师岗位|聘任|受聘|担任[^，,]{0,10}(?:职务|师)|中级|助理|员级|副高|正高|高级工程师|技术员"
 )
-_SKILL_CUE = regex.compile(r"技师|高级工|技能等级|职业资格证书|职业技能")
+_SKILL_CUE = regex.compile(r"技师|高级工(?!程)|技能等级|职业资格证书|职业技能")
 _POST_CUE = regex.compile(r"科级|处级|负责人|岗位工作|任职务")
 _ROUTE_CUES = (
     ("exceptional", regex.compile(r"破格")),
@@ -43,8 +55,9 @@ _ROUTE_CUES = (
 _REFERENCE = regex.compile(
     r"(?<!不)具备(?:上述)?(?:规定|相应)(?:的)?学历|(?<!不)具备上述学历|符合(?:上述)?学历(?:条件|要求)"
 )
-# a period of something other than service: a file kept by an agency, residence
-_NOT_SERVICE_SEGMENT = regex.compile(r"档案|户口|托管|居住|缴纳|社保")
+# a period of something other than service: a file kept by an agency, residence, an assessment
+# record (年度考核3年以上为合格), study hours, papers, an age
+_NOT_SERVICE_SEGMENT = regex.compile(r"档案|户口|托管|居住|缴纳|社保|考核|考评|学时|学分|论文|周岁")
 # how far before a number its 近/提前/每… may stand
 _NOT_TENURE_WINDOW = 6
 # more years than this is no tenure rule (an age, a year count of history)
@@ -55,6 +68,27 @@ _ROUTE_HEAD = 80
 _ADVANCE_NOTE = 40
 # a rule's cut-off date (即2019年底前取得) follows it within this many characters
 _CUTOFF_WINDOW = 30
+# 最近连续2年在教育教学一线从事教学工作: a front-line tenure printed without 满 or 以上
+_FRONTLINE = regex.compile(
+    rf"(?:最近|近)?连续\s*(?P<n>{NUMBER})\s*年(?P<up>以上)?\s*(?=在[^，,；;。]{{0,20}}(?:一线|基层)[^，,；;。]{{0,12}}(?:从事|工作))"
+)
+# a number of years is a tenure only where the phrase speaks of service, study or a title
+# (训练两年以上的运动员 counts how long the athletes trained)
+_SERVICE_WORDS = regex.compile(
+    r"从事|工作|任|聘|取得|获得|毕业|岗位|职称|职务|资格|经历|教龄|工龄|年限|现职|期满|累计|执业|见习|实践|服务|出站|学历|学位|本科|专科|大专|中专|博士|硕士|学士|研究生"
+)
+# a title or level held right before the number (技术员满5年, 助理满4年, 中级满5年)
+_TITLE_BEFORE = regex.compile(r"师|员|助理|初级|中级|高级|副高|正高|级")
+# the phrase right after a number that may say what it counts (5年以上工作经历)
+_AFTER_WORDS = 12
+# 具备高等教育专科毕业学历在初中从事教学工作、硕士研究生毕业后从事相关专业技术工作满3年: an earlier item
+# of an enumeration ends at 工作、/经历、 and its degree is not the later item's
+_ITEM_END = regex.compile(r"(?:工作|经历)、")
+# 从事专业工作2年: a number right after the work it counts is a minimum without 满 or 以上
+_WORK_BEFORE = regex.compile(r"从事[^，,；;。]{0,12}工作\s*$")
+# a piece this short on a line of its own is a table cell
+_BARE_CELL = 8
+_OPEN_PAREN = regex.compile(r"[（(][^）)]*$")
 
 
 def _segment(text: str, start: int, pos: int) -> str:
@@ -150,39 +184,47 @@ def _row_level(text: str, piece_start: int, piece: str) -> str | None:
 def extract_service_years(ctx: Context) -> list[ServiceYears]:
     text = ctx.text
     out: list[ServiceYears] = []
+    said: set[str] = set()  # the degree-and-years phrases read so far (博士毕业满两年)
+    matrix, claimed = matrix_rules(ctx, degrees_in, lambda pos: _route(ctx, ctx.index.at(pos), ""))
     previous = None
     for pm in SENTENCE.finditer(text):
         piece_start, piece_end = pm.span()
         piece = pm.group(0)
+        if any(a <= piece_start < b for a, b in claimed):
+            continue  # a row of a degree-by-level matrix, read cell by cell
         if piece == previous and text[piece_start - 1 : piece_start] in "；;":
             continue  # a sentence a copying site doubled (中专,技术员满4年;中专,技术员满4年;)
         previous = piece
         if "年" not in piece:
             continue
+        frontline = list(_FRONTLINE.finditer(text, piece_start, piece_end))
         matches = [
             m
             for m in _YEARS.finditer(text, piece_start, piece_end)
-            if (m.group("man") or m.group("up"))
+            if (m.group("man") or m.group("up") or _WORK_BEFORE.search(text, piece_start, m.start()))
             and not _NOT_TENURE_BEFORE.search(
                 text[max(piece_start, m.start() - _NOT_TENURE_WINDOW) : m.start()]
             )
             and (parse_number(m.group("n")) or 0) <= _MAX_YEARS
             and not _NOT_SERVICE_SEGMENT.search(_segment(text, piece_start, m.start()))
+            and _speaks_of_service(text, piece_start, piece_end, m)
         ]
+        matches = sorted([*matches, *frontline], key=lambda m: m.start())
         if not matches:
             out.extend(_advanced_alone(ctx, text, piece_start, piece_end, out))
             continue
         clause = ctx.index.at(piece_start)
         route = _route(ctx, clause, piece)
         prev_end = piece_start
-        for m in matches:
+        for k, m in enumerate(matches):
             years = parse_number(m.group("n"))
             if years is None or years <= 0:
                 continue
-            own = degrees_in(text, prev_end, m.start())
+            own = degrees_in(text, _item_start(text, prev_end, m.start()), m.start())
             referred = _REFERENCE.search(text, prev_end, m.start())
             shared = own or ([] if referred else degrees_in(text, piece_start, m.start()))
-            if not shared and not referred:
+            if not shared and not referred and k == len(matches) - 1:
+                # degrees after the last number of a piece (满5年…的博士); before a later number they are its own
                 shared = [
                     d
                     for d in degrees_in(text, m.end(), piece_end)
@@ -190,16 +232,98 @@ def extract_service_years(ctx: Context) -> list[ServiceYears]:
                 ]
             if not shared and not _REFERENCE.search(text, piece_start, m.start()):
                 shared = _row_degrees(text, piece_start)
+            if not shared and _REFERENCE.search(text, piece_start, m.start()):
+                shared = _referred_degree(out, clause)
             cutoff = _cutoff(ctx, m.end(), piece_end)
-            level = _row_level(text, piece_start, piece)
-            basis = _basis(text, piece_start, m.start())
+            level = level_code(_row_level(text, piece_start, piece)) or _stated_level(ctx, clause, piece)
+            basis = "work" if m.re is _FRONTLINE else _basis(text, piece_start, m.start())
             ev = ctx.evidence(m.span())
             degrees: list[str | None] = [d for d, _ in shared] or [None]
+            prev_end = m.end()
+            if _restated(text, piece_start, m, shared, said):
+                continue
             for degree in degrees:
                 out.append(ServiceYears(ev, years, degree, basis, route, cutoff, level=level))
-            prev_end = m.end()
         out.extend(_advanced(ctx, text, piece_start, piece_end, matches, route))
-    return out
+    return sorted([*out, *matrix], key=lambda s: s.evidence.span[0]) if matrix else out
+
+
+_LEVEL_LEAD = regex.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:申报)?(?P<name>[^，,：:；;。\s]{2,10})\s*[：:]"
+)
+_HEADING_TAIL = regex.compile(
+    r"(?:的)?(?:任职资格|专业技术资格|职称|资格)?(?:评审|申报|评定)?(?:基本)?(?:条件|标准|要求)$|(?:任职资格|资格|职称)$"
+)
+_BRACKETED = regex.compile(r"[（(][^）)]*[）)]")
+
+
+def _stated_level(ctx: Context, clause: Clause | None, piece: str) -> str | None:
+    """The level a prose rule leads to where the notice names it: a lead (副高级: 具备…) or the
+    heading of a clause above it (（二）中级工程师, 第十条 中级任职资格评审条件). The 中级 inside the
+    rule itself (取得中级职称后) is the title held, so it never counts."""
+    lead = _LEVEL_LEAD.match(piece)
+    if lead and level_code(lead.group("name")):
+        return level_code(lead.group("name"))
+    for c in ctx.index.ancestors(clause) if clause else []:
+        if not c.heading:
+            continue
+        name = _HEADING_TAIL.sub("", _BRACKETED.sub("", c.heading)).strip()
+        name = name[2:] if name.startswith("申报") else name
+        if level_code(name):
+            return level_code(name)
+    return None
+
+
+def _speaks_of_service(text: str, piece_start: int, piece_end: int, m: regex.Match[str]) -> bool:
+    """The sentence piece up to the number, or the phrase right after it, speaks of service,
+    a title or a degree."""
+    if len(text[piece_start:piece_end].strip()) <= _BARE_CELL and _is_own_line(text, piece_start, piece_end):
+        return True  # a table cell (5年以上): its row's other cells say what it counts
+    before = text[piece_start : m.start()]
+    after = text[m.end() : part_end(text, m.end(), piece_end)]
+    return bool(
+        _SERVICE_WORDS.search(before)
+        or _TITLE_BEFORE.search(before)
+        or _SERVICE_WORDS.search(after[:_AFTER_WORDS])
+    )
+
+
+def _is_own_line(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+
+
+def _item_start(text: str, lo: int, pos: int) -> int:
+    """Where the enumeration item holding ``pos`` starts (after the last 工作、 before it)."""
+    ends = [e.end() for e in _ITEM_END.finditer(text, lo, pos)]
+    return ends[-1] if ends else lo
+
+
+def _referred_degree(before: list[ServiceYears], clause: Clause | None) -> list[tuple[str, int]]:
+    """具备上述规定学历: the degree the rules just above name, when they name exactly one
+    (a clause and its siblings); several degrees above leave the reference open."""
+    if clause is None:
+        return []
+    parent = clause.id.rpartition(".")[0]
+    near = {
+        s.degree
+        for s in before
+        if s.degree not in (None, "below_required")
+        and (s.evidence.clause == clause.id or s.evidence.clause.rpartition(".")[0] == parent)
+    }
+    return [(near.pop(), 0)] if len(near) == 1 else []
+
+
+def _restated(
+    text: str, piece_start: int, m: regex.Match[str], shared: list[tuple[str, int]], said: set[str]
+) -> bool:
+    """近五年(博士毕业满两年): a parenthesis that repeats, word for word, a rule already read."""
+    start = min((pos for _, pos in shared), default=m.start())
+    phrase = P(r"\s+").sub("", text[start : m.end()])
+    inside = bool(_OPEN_PAREN.search(text, piece_start, m.start()))
+    if inside and phrase in said:
+        return True
+    said.add(phrase)
+    return False
 
 
 def _in_advance_note(text: str, pos: int, piece_end: int) -> bool:

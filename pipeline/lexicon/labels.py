@@ -54,6 +54,11 @@ def level(code: str | None) -> str:
     return table("level").get(code or "", code or "")
 
 
+def title_level(code: str | None) -> str:
+    """初级 … 正高级: the title level a service-years rule leads to; no level is the empty string."""
+    return table("title_level").get(code or "", code or "")
+
+
 def per(code: str | None) -> str:
     """每人; a fee with no unit is the empty string."""
     return table("per").get(code or "", code or "")
