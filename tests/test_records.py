@@ -72,6 +72,17 @@ def test_web_accuracy_does_not_regress(tmp_path: Path) -> None:
 
 
 @needs_shared
+def test_web2_accuracy_does_not_regress(tmp_path: Path) -> None:
+    """The second set of excerpts (档案, 新闻, 教师, 卫生, 律师 … fee tables): first contact 0.485."""
+    files = sorted((ROOT.parent / "shared" / "corpus" / "web2").glob("web2-*.txt"))
+    assert len(files) == 30
+    result = _score({p.name: ingest_file(p) for p in files}, GOLD / "web2", tmp_path)
+    assert result["macro_f1"] >= 0.97
+    low = {k: v["f1"] for k, v in result["facets"].items() if v["f1"] < 0.90}
+    assert not low, low
+
+
+@needs_shared
 def test_heldout_accuracy_does_not_regress(tmp_path: Path) -> None:
     """Eight notices written for this project in other series, provinces and shapes (tests/fixtures/heldout)."""
     files = sorted((ROOT / "tests" / "fixtures" / "heldout").glob("*.txt"))
