@@ -50,6 +50,7 @@ _LOADERS = {
     "ole": "pipeline.load.office",
     "rtf": "pipeline.load.office",
     "html": "pipeline.load.html",
+    "ofd": "pipeline.load.ofd",
 }
 
 _REFUSED = {
