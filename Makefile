@@ -7,7 +7,7 @@ RAW    ?= data/raw
 OUT    ?= data/structured
 SHARED ?= ../shared
 
-.PHONY: setup ingest test lint bench accuracy diff report browser clean
+.PHONY: setup ingest test lint bench accuracy diff report browser office clean
 
 setup: $(STAMP)
 
@@ -27,7 +27,16 @@ browser:
 	  (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: browser tests will be skipped"; }
 
-test: lint browser
+# LibreOffice Writer converts .doc/.wps/.rtf/.odt for the office reader (load/office.py); the
+# headless package where Debian has it, else the full one; quiet, and skipped where apt-get is absent.
+office:
+	@command -v soffice >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq >/dev/null && pkg=libreoffice-writer-nogui && \
+	   { apt-cache policy $$pkg 2>/dev/null | grep -q 'Candidate: [0-9]' || pkg=libreoffice-writer; } && \
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$pkg >/dev/null) || \
+	  echo "LibreOffice not installed: .doc/.wps/.rtf/.odt tests will be skipped"; }
+
+test: lint browser office
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -163,10 +163,6 @@ def test_docx_without_document_xml(tmp_path: Path) -> None:
             {"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"},
             "a spreadsheet (ods), not a notice document",
         ),
-        (
-            {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"},
-            "an OpenDocument text (odt), not read: save it as .docx or PDF",
-        ),
     ],
 )
 def test_other_zip_documents_named_docx_say_what_they_are(

@@ -49,6 +49,7 @@ _LOADERS = {
     "docx": "pipeline.load.docx",
     "ole": "pipeline.load.office",
     "rtf": "pipeline.load.office",
+    "odt": "pipeline.load.office",
     "html": "pipeline.load.html",
     "ofd": "pipeline.load.ofd",
 }
