@@ -27,14 +27,17 @@ browser:
 	  (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: browser tests will be skipped"; }
 
-# LibreOffice Writer converts .doc/.wps/.rtf/.odt for the office reader (load/office.py); the
-# headless package where Debian has it, else the full one; quiet, and skipped where apt-get is absent.
+# LibreOffice Writer converts .doc/.wps/.rtf/.odt for the office reader (load/office.py); Calc only
+# saves the .xls/.ods test fixtures (load/sheet.py reads spreadsheets without it). The headless
+# packages where Debian has them, else the full ones; quiet, idempotent, skipped without apt-get.
 office:
-	@command -v soffice >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq >/dev/null && pkg=libreoffice-writer-nogui && \
-	   { apt-cache policy $$pkg 2>/dev/null | grep -q 'Candidate: [0-9]' || pkg=libreoffice-writer; } && \
-	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$pkg >/dev/null) || \
-	  echo "LibreOffice not installed: .doc/.wps/.rtf/.odt tests will be skipped"; }
+	@{ command -v soffice >/dev/null 2>&1 && ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1; } || \
+	{ command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq >/dev/null && sfx=-nogui && \
+	   { apt-cache policy libreoffice-writer-nogui 2>/dev/null | grep -q 'Candidate: [0-9]' || sfx=; } && \
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	     libreoffice-writer$$sfx libreoffice-calc$$sfx >/dev/null) || \
+	  echo "LibreOffice not installed: .doc/.wps/.rtf/.odt/.xls tests will be skipped"; }
 
 test: lint browser office
 	$(PY) -m pytest
