@@ -50,6 +50,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench.py
 	$(PY) bench/formats.py
+	$(PY) bench/hostile.py
 
 accuracy: $(STAMP)
 	$(PY) scripts/accuracy.py --shared $(SHARED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.fact_ids import PREFIX, assign_ids
 from pipeline.record import validate
 
 
@@ -42,5 +43,9 @@ def blank_record(text: str = "t", **parts: Any) -> dict[str, Any]:
         "warnings": parts.pop("warnings", []),
     }
     record.update(parts)
+    for kind in PREFIX:  # facts written by hand get their ids as the pipeline gives them
+        facts = record["facts"][kind]
+        if any("id" not in f for f in facts):
+            assign_ids(kind, facts)
     validate(record)
     return record

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,19 @@ def test_example_diff_in_docs_is_current() -> None:
     assert out == (ROOT / "docs" / "diff-xinzhou-vs-lianyungang.md").read_text(encoding="utf-8"), (
         "regenerate docs/diff-xinzhou-vs-lianyungang.md with `python -m pipeline diff … --format md`"
     )
+
+
+def test_the_layout_guide_names_only_files_that_exist() -> None:
+    """docs/layout.md is where a newcomer starts: every module and vocabulary file it names is there."""
+    import re
+
+    guide = (ROOT / "docs" / "layout.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"`((?:pipeline/|tests/)?[\w/]+\.(?:py|toml))`", guide))
+    assert len(names) > 20
+    missing = []
+    for name in sorted(names):
+        candidates = [ROOT / name, ROOT / "pipeline" / name, ROOT / "pipeline" / "lexicon" / name]
+        candidates += [ROOT / "tests" / name] + [p for p in (ROOT / "pipeline").rglob(Path(name).name)]
+        if not any(c.exists() for c in candidates):
+            missing.append(name)
+    assert not missing, missing

@@ -188,3 +188,15 @@ def test_damaged_xlsx_is_one_error_line(tmp_path: Path) -> None:
     with pytest.raises(UnreadableInput) as err:
         load(p)
     assert err.value.line().startswith(f"error: {p}: damaged spreadsheet (")
+
+
+def test_a_policy_record_is_not_read_as_a_notice(tmp_path: Path) -> None:
+    """A records folder lying among the notices (data/structured under data/) is never ingested again."""
+    record = Path(__file__).resolve().parent.parent / "data/structured/000_020e7bca74b620b8.txt.json"
+    copy = tmp_path / "000.txt.json"
+    copy.write_bytes(record.read_bytes())
+    with pytest.raises(UnsupportedFormat) as err:
+        load(copy)
+    assert err.value.line() == (
+        f"error: {copy}: a policy record written by this pipeline, not a notice (ingest the raw notice instead)"
+    )

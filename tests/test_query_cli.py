@@ -45,18 +45,54 @@ def test_grouped_count_as_table() -> None:
     assert any(line.split() == ["忻州市", "1"] for line in lines)
 
 
-def test_json_output_has_iso_dates() -> None:
+def test_json_is_one_array_with_iso_dates_and_numbers() -> None:
     done = run(
         "query",
-        "SELECT event, end_date FROM deadlines ORDER BY end_date LIMIT 1",
+        "SELECT record_id, min(end_date) AS end_date, sum(hours IS NULL) AS n FROM deadlines GROUP BY 1 ORDER BY 1",
         "--data",
         str(STRUCTURED),
         "--format",
         "json",
     )
     assert done.returncode == 0, done.stderr
-    row = json.loads(done.stdout.splitlines()[0])
-    assert len(row["end_date"]) == 10 and row["end_date"][4] == "-"
+    rows = json.loads(done.stdout)  # one JSON document, not one per line
+    assert isinstance(rows, list) and len(rows) == 2
+    assert [sorted(row) for row in rows] == [["end_date", "n", "record_id"]] * 2
+    assert all(len(row["end_date"]) == 10 and row["end_date"][4] == "-" for row in rows)
+    assert all(isinstance(row["n"], int) for row in rows)  # DuckDB's DECIMAL sum as a number, not "3"
+
+
+def test_json_of_no_rows_is_an_empty_array() -> None:
+    done = run("query", "SELECT * FROM fees WHERE false", "--data", str(STRUCTURED), "--format", "json")
+    assert (done.returncode, done.stdout) == (0, "[]\n")
+
+
+def test_jsonl_is_one_object_per_line() -> None:
+    done = run(
+        "query",
+        "SELECT city, event, end_date FROM deadlines ORDER BY end_date NULLS LAST, event",
+        "--data",
+        str(STRUCTURED),
+        "--format",
+        "jsonl",
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert len(rows) > 1 and all(set(row) == {"city", "event", "end_date"} for row in rows)
+    assert rows[0]["end_date"][4] == "-"
+
+
+def test_table_never_cuts_record_id_but_cuts_long_text() -> None:
+    ids = sorted(
+        json.loads(p.read_text(encoding="utf-8"))["record_id"] for p in sorted(STRUCTURED.glob("[!.]*.json"))
+    )
+    assert max(len(i) for i in ids) > 30  # long enough that a 40-column cut would have hit it
+    done = run("query", "SELECT record_id, title FROM notices ORDER BY record_id", "--data", str(STRUCTURED))
+    assert done.returncode == 0, done.stderr
+    rows = done.stdout.splitlines()[2:-1]
+    assert [row.split()[0] for row in rows] == ids  # whole, so it can be pasted into `review`
+    assert all(row.rstrip().endswith("…") for row in rows)  # the titles are still cut
 
 
 def test_csv_output() -> None:
@@ -141,6 +177,44 @@ def test_review_by_record_id_and_unknown_record(tmp_path: Path) -> None:
         1,
         f"error: no-such-record: no such record file, and no record with that id under {STRUCTURED}\n",
     )
+
+
+def test_review_writes_beside_the_records_not_into_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from pipeline.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(STRUCTURED, data)
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    record_id = json.loads((data / "004_44f96866d5556162.txt.json").read_text(encoding="utf-8"))["record_id"]
+    code = main(["review", record_id, "--data", str(data)])
+    page = data / "review" / "004_44f96866d5556162.txt.html"  # where `report` links to it
+    assert (code, *capsys.readouterr()) == (0, f"{page}\n", "")
+    assert page.is_file() and list(here.iterdir()) == []
+    # a record file outside --data: the page goes into review/ beside it
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    shutil.copy(data / "004_44f96866d5556162.txt.json", loose / "x.json")
+    code = main(["review", str(loose / "x.json"), "--data", str(data)])
+    assert (code, *capsys.readouterr()) == (0, f"{loose / 'review' / 'x.html'}\n", "")
+    assert list(here.iterdir()) == []
+
+
+def test_review_to_an_unwritable_place_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    out = blocker / "page.html"
+    code = main(["review", str(STRUCTURED / "004_44f96866d5556162.txt.json"), "--out", str(out)])
+    assert (code, *capsys.readouterr()) == (1, "", f"error: {out}: {blocker} is a file, not a folder\n")
 
 
 def test_report_default_out_is_index_in_data(tmp_path: Path) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import importlib
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -92,3 +96,95 @@ def test_unknown_target_form_is_refused(tables: Tables, tmp_path: Path) -> None:
 def test_chinese_headers_are_unique() -> None:
     # two columns under one header could not be told apart after a round trip
     assert len(set(HEADERS.values())) == len(HEADERS)
+
+
+def _disk_fills_on(call: int) -> Callable[..., None]:
+    """A writer that writes half a file on its ``call``-th use and then fails as a full disk does."""
+    calls = {"n": 0}
+    written: list[Path] = []
+
+    def write(self: object, path: object, *args: object, **kwargs: object) -> None:
+        calls["n"] += 1
+        if hasattr(path, "write"):  # openpyxl saves into pandas' open handle
+            path.write(b"PK\x03\x04 half a zip")
+        else:
+            assert isinstance(path, (str, os.PathLike))
+            Path(path).write_bytes(b"half a file")
+            written.append(Path(path))
+        if calls["n"] >= call:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    write.written = written  # type: ignore[attr-defined]
+    return write
+
+
+@pytest.mark.parametrize(
+    ("target", "patch", "call", "failed"),
+    [
+        ("out/r.xlsx", "openpyxl.workbook.workbook.Workbook.save", 1, "out/r.xlsx"),
+        ("out/r.parquet", "pandas.DataFrame.to_parquet", 3, "out/r.service_years.parquet"),
+        ("out/", "pandas.DataFrame.to_csv", 5, "out/deadlines.csv"),
+    ],
+    ids=["xlsx", "parquet", "csv"],
+)
+def test_full_disk_is_one_line_and_leaves_nothing_half_written(
+    target: str,
+    patch: str,
+    call: int,
+    failed: str,
+    tables: Tables,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pipeline.cli import main
+
+    module, cls, method = patch.rsplit(".", 2)
+    writer = _disk_fills_on(call)
+    monkeypatch.setattr(getattr(importlib.import_module(module), cls), method, writer)
+    code = main(["export", "--data", str(STRUCTURED), "--to", f"{tmp_path}/{target}"])
+    out, err = capsys.readouterr()
+    assert (code, out, err) == (1, "", f"error: {tmp_path / failed}: no space left on device\n")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # no corrupt workbook, no temp files
+    if not target.endswith(".xlsx"):  # the half files were really written, beside their targets
+        assert len(writer.written) == call  # type: ignore[attr-defined]
+        assert all(p.parent == (tmp_path / failed).parent for p in writer.written)  # type: ignore[attr-defined]
+
+
+def test_a_failed_export_keeps_the_previous_complete_files(
+    tables: Tables, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = export(tables, str(tmp_path) + "/")
+    before = {p: p.read_bytes() for p in written}
+    monkeypatch.setattr(pd.DataFrame, "to_csv", _disk_fills_on(2))
+    with pytest.raises(ExportError, match="no space left on device"):
+        export(tables, str(tmp_path) + "/")
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_export_under_a_file_names_the_file_in_the_way(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
+    blocker = tmp_path / "report"
+    blocker.write_text("not a folder")
+    target = blocker / "r.xlsx"
+    code = main(["export", "--data", str(STRUCTURED), "--to", str(target)])
+    assert (code, capsys.readouterr().err) == (1, f"error: {target}: {blocker} is a file, not a folder\n")
+    assert sorted(tmp_path.iterdir()) == [blocker]
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write anywhere")
+def test_export_into_a_read_only_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import main
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        code = main(["export", "--data", str(STRUCTURED), "--to", str(folder / "r.xlsx")])
+        assert (code, capsys.readouterr().err) == (1, f"error: {folder / 'r.xlsx'}: permission denied\n")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)

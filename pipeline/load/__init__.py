@@ -59,6 +59,7 @@ _LOADERS = {
 
 _REFUSED = {
     "program": "an executable program, not a notice",
+    "record": "a policy record written by this pipeline, not a notice (ingest the raw notice instead)",
     "archive": package.REFUSED["archive"],
 }
 
@@ -73,6 +74,10 @@ def sniff(head: bytes, suffix: str) -> str:
                 continue
             return kind
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith(b"{") and b'"schema_version"' in probe:
+        # our own output (a records folder copied next to the notices): its text field would
+        # pass the topic check and ingest the notice a second time
+        return "record"
     if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
         suffix in {".html", ".htm"} and probe[:1] == b"<"
     ):

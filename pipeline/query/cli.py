@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pipeline.records import Problem
 
 DEFAULT_DATA = "data/structured"
+DEFAULT_TIMEOUT = 300.0  # seconds; the grouped count over 10,000 records takes 0.3 s, a runaway join forever
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,10 +28,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("sql", metavar="SQL", help='e.g. "SELECT city, count(*) FROM requirements GROUP BY city"')
     p.add_argument("--data", default=DEFAULT_DATA, help=f"folder of records (default: {DEFAULT_DATA})")
     p.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="output form (default: table)"
+        "--format",
+        choices=("table", "csv", "json", "jsonl"),
+        default="table",
+        help="output form: aligned table, CSV, one JSON array, or one JSON object per line (default: table)",
     )
     p.add_argument(
         "--no-cache", action="store_true", help="read the JSON records directly, skip the Parquet cache"
+    )
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"interrupt the query after this long (default: {DEFAULT_TIMEOUT:g})",
     )
     p.set_defaults(func=cmd_query)
 
@@ -49,13 +60,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--data", default=DEFAULT_DATA, help=f"folder searched for a record id (default: {DEFAULT_DATA})"
     )
-    p.add_argument("--out", help="page to write (default: <record file>.html beside the current folder)")
+    p.add_argument(
+        "--out", help="page to write (default: <data>/review/<record>.html, where `report` links to it)"
+    )
     p.set_defaults(func=cmd_review)
 
     p = subparsers.add_parser("report", help="index.html over all records, linking review pages and diffs")
     p.add_argument("--data", default=DEFAULT_DATA, help=f"folder of records (default: {DEFAULT_DATA})")
     p.add_argument("--out", help="index page to write (default: <data>/index.html)")
     p.set_defaults(func=cmd_report)
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds, for argparse (which turns the ValueError into a usage error)."""
+    value = float(text)
+    if not value > 0 or value == float("inf"):
+        raise ValueError(text)
+    return value
+
+
+_seconds.__name__ = "number of seconds"  # argparse names the type in its message
 
 
 def _fail(message: str) -> int:
@@ -72,46 +96,25 @@ def _named(problems: list[Problem]) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from pipeline.query.cache import cached_tables
-    from pipeline.query.sql import QueryError, run_query
+    from pipeline.query.sql import QueryError, QueryTimeout, run_query, single_select
     from pipeline.query.tables import NoRecords, load_records
 
     problems: list[Problem] = []
     try:
+        single_select(args.sql)  # a refused statement is refused before any record is read
         data = Path(args.data)
         source = load_records(data, problems) if args.no_cache else cached_tables(data, problems)
-        result = run_query(source, args.sql)
+        result = run_query(source, args.sql, timeout=args.timeout)
+    except QueryTimeout as exc:
+        _named(problems)
+        return _fail(f"{exc} (--timeout)")
     except (NoRecords, QueryError) as exc:
         _named(problems)
         return _fail(str(exc))
+    from pipeline.query.render import format_result
+
     sys.stdout.write(format_result(result, args.format))
     return _named(problems)
-
-
-def format_result(result: object, form: str) -> str:
-    """A query result as text: an aligned table, CSV, or JSON lines (one object per row)."""
-    import pandas as pd
-
-    assert isinstance(result, pd.DataFrame)
-    if form == "csv":
-        return str(result.to_csv(index=False, lineterminator="\n"))
-    if form == "json":
-        import json
-
-        plain = result.astype(object).where(result.notna(), None)
-        rows = plain.to_dict(orient="records")
-        return "".join(json.dumps(row, ensure_ascii=False, default=_json_value) + "\n" for row in rows)
-    from pipeline.query.render import render_table
-
-    return render_table(result)
-
-
-def _json_value(value: object) -> object:
-    """Dates as ISO strings, arrays (DuckDB lists) as JSON lists, anything else as its string form."""
-    to_list = getattr(value, "tolist", None)
-    if callable(to_list):
-        return to_list()
-    iso = getattr(value, "isoformat", None)
-    return iso() if callable(iso) else str(value)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -130,6 +133,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    from pipeline.query.export import os_reason
     from pipeline.query.review import RecordNotFound, find_record, write_review
     from pipeline.records import BadRecord, read_record
 
@@ -143,10 +147,27 @@ def cmd_review(args: argparse.Namespace) -> int:
     except BadRecord as exc:
         print(exc.line(), file=sys.stderr)
         return 1
-    out = Path(args.out) if args.out else Path(path.name.removesuffix(".json") + ".html")
-    write_review(record, out)
+    out = Path(args.out) if args.out else review_page(path, Path(args.data))
+    try:
+        write_review(record, out)
+    except OSError as exc:
+        return _fail(f"{out}: {os_reason(exc, out)}")
     print(out)
     return 0
+
+
+def review_page(record: Path, data: Path) -> Path:
+    """Where ``review`` writes by default: ``<data>/review/<record>.html``, the page ``report`` links to.
+
+    Never the current folder (a page per look would litter wherever the user
+    stands); a record outside ``data`` gets ``review/`` beside its own file.
+    """
+    page = record.name.removesuffix(".json") + ".html"
+    try:
+        relative = record.resolve().relative_to(data.resolve())
+    except ValueError:
+        return record.parent / "review" / page
+    return data / "review" / relative.parent / page
 
 
 def cmd_report(args: argparse.Namespace) -> int:
