@@ -166,6 +166,7 @@ def assemble(
     facts: Facts,
     warnings: list[str],
     page_of: Any = None,
+    boxes_of: Any = None,
 ) -> dict[str, Any]:
     """The record dict, in the contract's key order."""
     notice = {
@@ -205,6 +206,9 @@ def assemble(
                 page = page_of(r["span"][0])
                 if page is not None:
                     r["page"] = page
+                    boxes = boxes_of(tuple(r["span"]), page) if boxes_of is not None else None
+                    if boxes:
+                        r["boxes"] = boxes
         assign_ids(f.name, rendered)
         fact_lists[f.name] = rendered
     all_warnings = list(doc.warnings) + list(warnings) + completeness_warnings(meta, facts)

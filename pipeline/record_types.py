@@ -35,6 +35,7 @@ class CitedDocument(TypedDict):
     span: NotRequired[Span]
     text: NotRequired[str]
     page: NotRequired[int]
+    boxes: NotRequired[list[list[float]]]
 
 
 class Notice(TypedDict):
@@ -67,6 +68,7 @@ class Evidence(TypedDict):
     span: Span
     text: str
     page: NotRequired[int]
+    boxes: NotRequired[list[list[float]]]
 
 
 class Fact(Evidence):

@@ -229,3 +229,21 @@ def test_page_with_only_an_image_is_ocred(tmp_path: Path) -> None:
     doc = load(p)
     assert doc.ocr and len(doc.pages) == 1
     assert "忻工信函" in doc.raw_text and "18号" in doc.raw_text
+
+
+def test_facts_carry_their_boxes_on_the_page(tmp_path: Path) -> None:
+    """Every fact from an OFD names its page and where its sentence is printed there, line by line."""
+    from pipeline.load.ofd_text import MM_TO_PT
+    from tests.ofd_factory import LEFT, PITCH, SIZE, TOP, WIDTH
+
+    path = tmp_path / "n.ofd"
+    path.write_bytes(make_ofd((RAW / f"{SEEDS[1]}.txt").read_text(encoding="utf-8")))
+    record = ingest_file(path)
+    facts = [f for kind in ("service_years", "requirements", "fees") for f in record["facts"][kind]]
+    assert facts and all(f["page"] >= 1 and f["boxes"] for f in facts)
+    for fact in facts:
+        for x0, y0, x1, y1 in fact["boxes"]:
+            assert LEFT * MM_TO_PT - 0.5 <= x0 < x1 <= (LEFT + WIDTH) * MM_TO_PT + 0.5
+            # each box is one printed line: its baseline sits on the 10 mm line pitch
+            line = (y1 / MM_TO_PT - SIZE * 0.12 - TOP - SIZE * 0.88) / PITCH
+            assert abs(line - round(line)) < 0.01 and 0 < y1 - y0 < 1.1 * SIZE * MM_TO_PT

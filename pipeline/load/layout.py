@@ -12,7 +12,9 @@ sentence broken across a page break joins again.
 from __future__ import annotations
 
 import itertools
+import math
 import statistics
+from array import array
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -20,6 +22,8 @@ import regex
 
 from pipeline.patterns import EDGE_PAGE_NUMBER, STARTS_BLOCK
 from pipeline.types import Page
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class Line:
     bottom: float
     size: float  # typical character width: the unit for every tolerance below
     keep: bool = False  # a table row: never joined to its neighbours
+    boxes: tuple[Box | None, ...] | None = None  # each character's box when the reader knows it
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,15 @@ def clean_line(text: str) -> str:
 
 def assemble(pages: list[PageLines]) -> tuple[str, tuple[Page, ...]]:
     """One paragraph per line of text, and each page's span of it."""
+    raw, spans, _ = assemble_boxes(pages)
+    return raw, spans
+
+
+_NO_BOX = (math.nan,) * 4
+
+
+def assemble_boxes(pages: list[PageLines]) -> tuple[str, tuple[Page, ...], array[float]]:
+    """``assemble``, plus each character's box on its page (4 floats a character, NaN where unknown)."""
     doc_lines = tuple(ln for p in pages for ln in p.lines)
     fallback = _margins(doc_lines, None)
     parts: list[str] = []
@@ -177,6 +191,7 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[Page, ...]]:
     spans: list[Page] = []
     prev: Line | None = None
     prev_margins: _Margins | None = None
+    boxes = array("f")
     for p in pages:
         m = _margins(p.lines, fallback)
         gap = _line_gap(p.lines)
@@ -190,6 +205,12 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[Page, ...]]:
                 piece = _seam(parts[-1], text) + text if parts else text
             else:
                 piece = ("\n" if parts else "") + text
+            boxes.extend(_NO_BOX * (len(piece) - len(text)))
+            if ln.boxes is not None and len(ln.boxes) == len(text):
+                for box in ln.boxes:
+                    boxes.extend(box or _NO_BOX)
+            else:
+                boxes.extend(_NO_BOX * len(text))
             if start is None:
                 start = length + (1 if piece.startswith("\n") else 0)
             parts.append(piece)
@@ -197,4 +218,4 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[Page, ...]]:
             prev = ln
             prev_margins = m
         spans.append(Page(p.number, length if start is None else start, length))
-    return "".join(parts), tuple(spans)
+    return "".join(parts), tuple(spans), boxes

@@ -292,7 +292,7 @@ def read_pages(data: bytes) -> tuple[list[OfdPage], list[str]]:
 
 def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
     pages, warnings = read_pages(data)
-    raw, spans = layout.assemble(layout.drop_furniture([p.page for p in pages]))
+    raw, spans, boxes = layout.assemble_boxes(layout.drop_furniture([p.page for p in pages]))
     return LoadedDocument(
         path=path,
         sha256=sha256,
@@ -301,4 +301,5 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
         pages=spans,
         ocr=any(p.ocr for p in pages),
         warnings=tuple(warnings),
+        boxes=boxes,
     )

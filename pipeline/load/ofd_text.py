@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.load import layout
-from pipeline.load.layout import Line
+from pipeline.load.layout import Box, Line
 
 MM_TO_PT = 72 / 25.4
 _ASCENT, _DESCENT = 0.88, 0.12  # share of the font size above and below the baseline
@@ -163,8 +163,10 @@ def glyphs(obj: TextObject) -> list[Glyph]:
     return out
 
 
-def _join(run: list[Glyph]) -> str:
-    parts: list[str] = []
+def _join(run: list[Glyph]) -> tuple[str, tuple[Box | None, ...]]:
+    """The line's text and each of its characters' boxes (None for a space put in at a gap)."""
+    chars: list[str] = []
+    boxes: list[Box | None] = []
     prev: Glyph | None = None
     for g in run:
         if prev is not None:
@@ -173,10 +175,15 @@ def _join(run: list[Glyph]) -> str:
                 continue  # fake bold: the same glyph printed again a hair to the side
             wide = _wide(prev.c) and _wide(g.c)
             if (g.space and gap > 0.2 * g.size) or gap > (1.5 if wide else 0.25) * min(g.size, prev.size):
-                parts.append(" ")
-        parts.append(g.c)
+                chars.append(" ")
+                boxes.append(None)
+        chars.append(g.c)
+        boxes.append(g.box)
         prev = g
-    return layout.clean_line("".join(parts))
+    text = "".join(chars)
+    if layout.clean_line(text) != text:  # an odd character clean_line rewrites: keep the text, drop boxes
+        return layout.clean_line(text), ()
+    return text, tuple(boxes)
 
 
 def lines(all_glyphs: Iterable[Glyph]) -> list[TextLine]:
@@ -195,7 +202,7 @@ def lines(all_glyphs: Iterable[Glyph]) -> list[TextLine]:
                 rows.append([g])
         for row in rows:
             row.sort(key=lambda g: g.u0)
-            text = _join(row)
+            text, char_boxes = _join(row)
             if not text:
                 continue
             boxes = tuple(g.box for g in row)
@@ -208,6 +215,7 @@ def lines(all_glyphs: Iterable[Glyph]) -> list[TextLine]:
                         min(bx[1] for bx in boxes),
                         max(bx[3] for bx in boxes),
                         statistics.median(g.size for g in row),
+                        boxes=char_boxes or None,
                     ),
                     boxes,
                 )
