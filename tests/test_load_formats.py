@@ -225,6 +225,18 @@ def test_scanned_pdf_is_ocred_and_scores(stem: str, tmp_path: Path) -> None:
     record = build_record(doc)
     assert record["source"]["ocr"] is True
     assert _f1(record, stem, tmp_path) >= 0.90
+    # each fact's boxes, shared out of its OCR lines, lie where the text-layer PDF prints that fact
+    key = lambda f: (f["years"], f["degree"], f["basis"], f["route"], f["level"])  # noqa: E731 (ids hash OCR'd text)
+    printed: dict[Any, Any] = {}
+    for f in ingest_file(FIXTURES / f"{stem}.pdf")["facts"]["service_years"]:
+        printed.setdefault(key(f), f)
+    seen: dict[Any, Any] = {}
+    for f in record["facts"]["service_years"]:
+        seen.setdefault(key(f), f)
+    both = [(f, printed[k]) for k, f in seen.items() if k in printed]
+    assert both and all(f["boxes"] for f, _ in both)
+    near = [f for f, p in both if f["page"] == p["page"] and abs(f["boxes"][0][1] - p["boxes"][0][1]) < 12]
+    assert len(near) >= 0.8 * len(both)
 
 
 @pytest.mark.slow

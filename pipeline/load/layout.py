@@ -168,6 +168,25 @@ def _line_gap(lines: tuple[Line, ...]) -> float | None:
     return statistics.median(gaps) if gaps else None
 
 
+def spread_boxes(ln: Line) -> Line:
+    """An OCR'd line with a box for each character, its width shared out (Han one, Latin half).
+
+    OCR gives one box a line; a fact's boxes need its own characters. Printed
+    Chinese is set in equal widths, so a share of the line is close to the glyph.
+    """
+    weights = [0.0 if c.isspace() else (1.0 if ord(c) >= 0x2E80 else 0.5) for c in ln.text]
+    total = sum(weights)
+    if not total:
+        return ln
+    boxes: list[Box | None] = []
+    x = ln.x0
+    for c, w in zip(ln.text, weights, strict=True):
+        step = (ln.x1 - ln.x0) * w / total
+        boxes.append(None if c.isspace() else (x, ln.top, x + step, ln.bottom))
+        x += step
+    return replace(ln, boxes=tuple(boxes))
+
+
 def clean_line(text: str) -> str:
     """Whitespace runs to one space; the loaders already dropped the gaps they invented between Han."""
     return regex.sub(r"\s+", " ", text).strip()

@@ -178,13 +178,15 @@ def _ocr_images(
         sx, sy = bw / img.width * MM_TO_PT, bh / img.height * MM_TO_PT
         for ln in result.lines:
             out.append(
-                Line(
-                    ln.text,
-                    bx * MM_TO_PT + ln.x0 * sx,
-                    bx * MM_TO_PT + ln.x1 * sx,
-                    by * MM_TO_PT + ln.top * sy,
-                    by * MM_TO_PT + ln.bottom * sy,
-                    ln.size * sx,
+                layout.spread_boxes(
+                    Line(
+                        ln.text,
+                        bx * MM_TO_PT + ln.x0 * sx,
+                        bx * MM_TO_PT + ln.x1 * sx,
+                        by * MM_TO_PT + ln.top * sy,
+                        by * MM_TO_PT + ln.bottom * sy,
+                        ln.size * sx,
+                    )
                 )
             )
     return out

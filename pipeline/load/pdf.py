@@ -253,13 +253,15 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
                 result = ocr.recognize(image)
                 used_ocr = True
                 lines = [
-                    Line(
-                        ln.text,
-                        ln.x0 / scale,
-                        ln.x1 / scale,
-                        ln.top / scale,
-                        ln.bottom / scale,
-                        ln.size / scale,
+                    layout.spread_boxes(
+                        Line(
+                            ln.text,
+                            ln.x0 / scale,
+                            ln.x1 / scale,
+                            ln.top / scale,
+                            ln.bottom / scale,
+                            ln.size / scale,
+                        )
                     )
                     for ln in result.lines
                 ]
