@@ -14,6 +14,7 @@ Results come back in input order, so ``--jobs 4`` writes exactly what ``--jobs 1
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -128,7 +129,10 @@ class _Worker:
         if not self.tasks:
             self.started = time.monotonic()
         self.tasks.append((index, path))
-        self.conn.send(path)
+        # a worker that died on the file before this one refuses it (BrokenPipeError): its pipe
+        # then reads as closed, that file is reported, and this one goes back to the queue
+        with contextlib.suppress(OSError):
+            self.conn.send(path)
 
     def finished(self) -> tuple[int, str]:
         """The file being read is done: the next one (already sent) starts now."""

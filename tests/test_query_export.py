@@ -37,9 +37,9 @@ def test_xlsx_has_one_sheet_per_table(workbook: Path) -> None:
 def test_xlsx_round_trips_through_pandas(table: str, tables: Tables, workbook: Path) -> None:
     original = getattr(tables, table)
     # clause ids like "3" are text cells; pandas would guess numbers without the dtype
-    back = pd.read_excel(workbook, sheet_name=table, dtype={HEADERS["clause"]: str}).rename(
-        columns={v: k for k, v in HEADERS.items()}
-    )
+    back = pd.read_excel(
+        workbook, sheet_name=table, engine="openpyxl", dtype={HEADERS["clause"]: str}
+    ).rename(columns={v: k for k, v in HEADERS.items()})
     assert list(back.columns) == list(original.columns)
     assert len(back) == len(original)
     for col in ("record_id", "clause", "text"):
