@@ -129,7 +129,12 @@ def _is_wrap(a: Line, b: Line, m: _Margins, same_page: bool, gap: float | None) 
     if same_page and gap is not None and b.top - a.bottom > 1.8 * gap + 0.3 * size:
         return False  # extra space between paragraphs
     centre = (m.left + m.right) / 2
-    b_centred = b.x0 > m.left + 1.5 * size and abs((b.x0 + b.x1) / 2 - centre) < 1.2 * size
+    # a line running to the right margin is a paragraph's first line, however near the centre its middle is
+    b_centred = (
+        b.x0 > m.left + 1.5 * size
+        and abs((b.x0 + b.x1) / 2 - centre) < 1.2 * size
+        and b.x1 < m.right - 0.5 * size
+    )
     a_centred = abs((a.x0 + a.x1) / 2 - centre) < 1.2 * size and a.x0 > m.left + 0.3 * size
     b_indented = b.x0 > m.left + 0.8 * size
     if b_indented:
