@@ -16,6 +16,7 @@ import functools
 import importlib.util
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -36,11 +37,15 @@ _SUFFIXES = (
 )
 
 
+MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     provinces: frozenset[str]
     city_province: dict[str, str]  # 忻州市 -> 山西省
     pattern: re.Pattern[str]  # any full province or city name
+    county_city: dict[str, str]  # 长沙县 -> 长沙市, 滨海新区 -> 天津市: names one prefecture has
 
 
 def _cpca_file(name: str) -> Path:
@@ -72,7 +77,94 @@ def gazetteer() -> Gazetteer:
                 city_province[name] = prov
     names = sorted(provinces | set(city_province), key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(n) for n in names))  # re compiles this 20x faster than regex
-    return Gazetteer(frozenset(provinces), city_province, pattern)
+    return Gazetteer(frozenset(provinces), city_province, pattern, _counties(by_code, city_province))
+
+
+def _counties(by_code: dict[str, str], city_province: dict[str, str]) -> dict[str, str]:
+    """County-level names (县, 区, 县级市, 旗) → their prefecture; a municipality's districts → the
+    municipality. A name that two prefectures share (鼓楼区) is left out: it places nothing."""
+    seen: dict[str, set[str]] = {}
+    for code, name in by_code.items():
+        if code.endswith("00000000") or not code.endswith("000000") or len(name) < 3:
+            continue
+        parent = by_code.get(code[:4] + "00000000")
+        if parent is None or parent not in city_province:
+            parent = by_code.get(code[:2] + "0000000000")
+            if parent not in MUNICIPALITIES:
+                continue
+        seen.setdefault(name, set()).add(parent)
+    return {name: next(iter(parents)) for name, parents in seen.items() if len(parents) == 1}
+
+
+# a county named as the seat of an office: 长沙县人社局, 宁乡市人力资源和社会保障局, 滨海新区管委会
+_OFFICE_AFTER = (
+    r"(?=人力资源|人社|人民政府|政府|党委|党工委|管委会|组织部|职改|职称|[\u4e00-\u9fff]{0,8}?(?:局|委员会))"
+)
+
+
+_OFFICE_AT = re.compile(_OFFICE_AFTER)
+# the last character of every county, district, new area, province or prefecture name
+_NAME_END = re.compile(r"[县区市旗省州盟]")
+
+
+@functools.cache
+def _county_names() -> tuple[frozenset[str], int]:
+    names = frozenset(gazetteer().county_city) | frozenset(_new_areas())
+    return names, max(map(len, names))
+
+
+@functools.cache
+def _place_names() -> tuple[frozenset[str], int]:
+    g = gazetteer()
+    names = g.provinces | frozenset(g.city_province)
+    return names, max(map(len, names))
+
+
+def _seats(text: str, names: frozenset[str], longest: int) -> Iterator[tuple[int, str]]:
+    """(start, name) of each name of ``names`` that seats an office, in order. Found from the
+    name's last character (县, 区, 市 …) backwards: far cheaper than an alternation of thousands
+    of names tried at every character."""
+    for m in _NAME_END.finditer(text):
+        end = m.end()
+        if not _OFFICE_AT.match(text, end):
+            continue
+        for k in range(min(longest, end), 1, -1):
+            if text[end - k : end] in names:
+                yield end - k, text[end - k : end]
+                break
+
+
+@functools.cache
+def _new_areas() -> dict[str, str]:
+    from pipeline import lexicon
+
+    return dict(lexicon.load("notice")["new_areas"])
+
+
+def find_county_office(text: str) -> tuple[str, str] | None:
+    """(province, prefecture) of the first county, district or new area named as an office's seat."""
+    found = next(_seats(text, *_county_names()), None)
+    if found is None:
+        return None
+    g = gazetteer()
+    city = _new_areas().get(found[1]) or g.county_city[found[1]]
+    province = city if city in MUNICIPALITIES else g.city_province.get(city)
+    return (province, city) if province else None
+
+
+def county_office_at(text: str, pos: int) -> bool:
+    """Whether a county, district or new area seating an office starts at ``pos``."""
+    names, longest = _county_names()
+    return any(
+        text[pos : pos + k] in names and _OFFICE_AT.match(text, pos + k) is not None
+        for k in range(2, longest + 1)
+    )
+
+
+def find_office_place(text: str) -> str | None:
+    """The first province or prefecture name that heads an office (…省人力资源和社会保障厅)."""
+    found = next(_seats(text, *_place_names()), None)
+    return found[1] if found else None
 
 
 def short_name(name: str) -> str:

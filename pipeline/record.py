@@ -15,6 +15,7 @@ from typing import Any
 
 import regex
 
+from pipeline import titles
 from pipeline.errors import NotANotice, RecordInvalid
 from pipeline.fact_ids import assign_ids
 from pipeline.patterns import P
@@ -23,24 +24,28 @@ from pipeline.types import Clause, Evidence, Facts, LoadedDocument, NoticeMeta
 SCHEMA_VERSION = "1.0"
 _SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "policy-record.schema.json"
 
-# words of the genre: a text with fewer than two of them is not about professional titles
+# words of the genre that are not title names (those come from the national title system)
 _TOPIC = regex.compile(
-    r"职称|专业技术职务|任职资格|技术资格|专业技术人员|专业技术人才|工程师|医师|护师|经济师|会计师|农艺师|"
-    r"评审委员会|评委会|高级职称|中级职称|初级职称|申报评审|职改"
+    r"专业技术职务|任职资格|技术资格|专业技术人员|专业技术人才|评审委员会|评委会|申报评审|职改"
 )
-
-
 _STRONG = regex.compile(r"职称|专业技术职务|任职资格|技术资格|评审委员会|职改")
+# a title name next to one of these is about titles: 高级农艺师评审条件, 申报副教授
+_EVALUATION = regex.compile(r"评审|评定|评聘|申报|资格|任职|晋升|聘任|认定|报考|条件")
+_NEAR = 12
 
 
 def check_topic(text: str) -> None:
-    """Refuse text that is not about professional titles: one strong word or three genre words."""
+    """Refuse text that is not about professional titles: it needs one strong word, three genre
+    words or title names (主任记者, 副教授, 高级统计师: every name of titles.toml, everyday words
+    like 编辑 or 教授 not counted), or one title name beside an evaluation word."""
     if _STRONG.search(text):
         return
-    if len(_TOPIC.findall(text)) < 3:
-        raise NotANotice(
-            "not a professional-title notice: the text never mentions 职称, 评审 or a title level"
-        )
+    names = titles.find_names(text, ordinary=False)
+    if len(_TOPIC.findall(text)) + len(names) >= 3:
+        return
+    if any(_EVALUATION.search(text, max(0, s - _NEAR), e + _NEAR) for _, (s, e) in names):
+        return
+    raise NotANotice("not a professional-title notice: the text never mentions 职称, 评审 or a title level")
 
 
 @functools.cache
@@ -179,6 +184,7 @@ def assemble(
         "year": meta.year,
         "series": meta.series,
         "levels": list(meta.levels),
+        "level_codes": titles.level_codes(meta.levels),
         "specialties": list(meta.specialties),
         "cited_documents": [
             {"number": c.number, "title": c.title, **_evidence(c.evidence)} for c in meta.cited_documents

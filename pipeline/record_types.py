@@ -48,6 +48,9 @@ class Notice(TypedDict):
     year: int | None
     series: str | None
     levels: list[str]
+    # the levels' codes in the national title system (junior … senior); records written before
+    # it was added lack it, so readers .get it
+    level_codes: NotRequired[list[str]]
     specialties: list[str]
     cited_documents: list[CitedDocument]
 

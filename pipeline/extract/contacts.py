@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import regex
 
 from pipeline import lexicon
+from pipeline.extract.adverts import in_advert
 from pipeline.extract.context import Context
 from pipeline.patterns import P, line_start, office_suffix, org_suffix
 from pipeline.types import Contact, Evidence
@@ -49,8 +50,15 @@ def _digits(s: str) -> str:
 
 
 def extract_emails(ctx: Context) -> list[str]:
-    """Every e-mail address once (plain strings: the contract reads ``facts.emails`` so)."""
-    return list(dict.fromkeys(m.group(0).rstrip(".") for m in EMAIL.finditer(ctx.text)))
+    """Every e-mail address once (plain strings: the contract reads ``facts.emails`` so); an
+    advert's (QQ邮箱 beside a QQ号) is the host's, dropped with a warning."""
+    out = []
+    for m in EMAIL.finditer(ctx.text):
+        if in_advert(ctx.text, m.start()):
+            ctx.warn(f"site or advert e-mail ignored: {m.group(0)}")
+        else:
+            out.append(m.group(0).rstrip("."))
+    return list(dict.fromkeys(out))
 
 
 def extract_urls(ctx: Context) -> list[str]:
@@ -62,6 +70,9 @@ def extract_urls(ctx: Context) -> list[str]:
     for m in URL.finditer(text):
         u = m.group(0).rstrip(".,;:)'")
         if "@" in u:
+            continue
+        if in_advert(text, m.start()):
+            ctx.warn(f"site or advert address ignored: {u}")
             continue
         if (
             not u.startswith("http")
@@ -183,9 +194,15 @@ def _org_address(text: str, lo: int, hi: int) -> tuple[str | None, str | None]:
 def _groups(text: str, lo: int, hi: int) -> list[_Group]:
     """The block's groups in order: one per 联系人 label, one per 处室＋姓名＋电话 entry naming
     someone no label named; a labelled person printed after an office gets that office."""
-    groups = [_Group(m.start(), _names_at(text, m.end(), hi)) for m in _NAME_LABEL.finditer(text, lo, hi)]
+    groups = [
+        _Group(m.start(), _names_at(text, m.end(), hi))
+        for m in _NAME_LABEL.finditer(text, lo, hi)
+        if not in_advert(text, m.start())
+    ]
     named = {n for g in groups for n in g.names}
     for m in _OFFICE_PERSON_PHONE.finditer(text, lo, hi):
+        if in_advert(text, m.start()):
+            continue
         if m.group("name") not in named and not _NOT_NAME.search(m.group("name")):
             groups.append(_Group(m.start("name"), [m.group("name")], org=m.group("org")))
     for g in groups:
@@ -208,8 +225,8 @@ class _Shared:
 def _shared(ctx: Context, lo: int, hi: int) -> _Shared:
     """The block's e-mail, web address, address and office; the office defaults to the last issuer."""
     text = ctx.text
-    email_m = EMAIL.search(text, lo, hi)
-    url_m = URL.search(text, lo, hi)
+    email_m = next((m for m in EMAIL.finditer(text, lo, hi) if not in_advert(text, m.start())), None)
+    url_m = next((m for m in URL.finditer(text, lo, hi) if not in_advert(text, m.start())), None)
     org, address = _org_address(text, lo, hi)
     return _Shared(
         org or (ctx.issuers[-1] if ctx.issuers else None),
@@ -248,7 +265,11 @@ def extract_contacts(ctx: Context) -> list[Contact]:
     out: list[Contact] = []
     for lo, hi in _blocks(text):
         phones = _phone_spans(ctx, lo, hi)
-        if not phones and not _NAME_LABEL.search(text, lo, hi):
+        for pos, (number, _) in phones:
+            if in_advert(text, pos):
+                ctx.warn(f"site or advert phone ignored: {number}")
+        phones = [p for p in phones if not in_advert(text, p[0])]
+        if not phones and not any(not in_advert(text, m.start()) for m in _NAME_LABEL.finditer(text, lo, hi)):
             continue
         groups = _groups(text, lo, hi)
         for pos, found in phones:

@@ -8,25 +8,19 @@ fallback.
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
-
 import regex
 
-from pipeline import gazetteer, lexicon
-from pipeline.extract.context import Context
+from pipeline import gazetteer, titles
+from pipeline.extract import adverts, levels, page, signature
 from pipeline.extract.dates import iso
-from pipeline.patterns import P, line_end, org_suffix
-from pipeline.types import CitedDocument, Clause, NoticeMeta
 
-# a document number: issuer abbreviation, year in any bracket, serial, 号; or a ministry order 令第N号
-DOC_NUMBER = regex.compile(
-    r"(?:[\p{Han}]{1,16}?[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号)"
-    r"|(?:[\p{Han}]{2,16}令第\s*\d{1,4}\s*号)"
-)
-_CITATION = regex.compile(
-    r"《(?P<title>[^《》\n]{2,120}?)》\s*[（(](?P<number>[^（）()\n]{0,24}?(?:[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号|令第\s*\d{1,4}\s*号))"
-)
+# cited_documents and repair_broken_numbers are re-exported: extract/__init__ and tests read them here
+from pipeline.extract.docnumbers import cited_documents as cited_documents
+from pipeline.extract.docnumbers import doc_numbers
+from pipeline.extract.docnumbers import repair_broken_numbers as repair_broken_numbers
+from pipeline.patterns import P, line_end
+from pipeline.types import Clause, NoticeMeta
+
 _TITLE_LINE = regex.compile(
     r"^(?:[^\n]{0,40}?)(?:关于|转发)[^\n]{4,120}?(?:通知|通告|公告|意见|办法|方案|安排|细则|规定|函|条件|要求|说明)$"
 )
@@ -34,15 +28,24 @@ _TITLE_LINE = regex.compile(
 _TRUNCATED_TAIL = regex.compile(r"(关于.{4,100}?)(的通)$")
 # spam before the real title: 某某官方网站关于开展… → 关于开展…; kept when the prefix is a place or issuer
 _JUNK_BEFORE_ABOUT = regex.compile(r"^[^\n]*?[A-Za-z·()（）]+[^\n]*?(关于.+)$")
-_PAGE_HEADLINE = regex.compile(r"职称.*(?:评审|申报|资格|条件|要求)|(?:评审|申报).*(?:条件|要求)")
+# a sentence that states a rule, or a chapter or clause heading, not a title: 申报人员应具备下列条件 /
+# 第五章 能力业绩条件 / 二、基本条件要求
+_RULE_WORDS = regex.compile(
+    r"下列|以下|如下|应当|应具|须具|必须|符合|^第[一二三四五六七八九十百\d]+[章节条]"
+    r"|^[一二三四五六七八九十]+[、.．]|^[（(][一二三四五六七八九十\d]+[）)]"
+)
+_PAGE_HEADLINE = regex.compile(
+    r"职称.*(?:评审|评定|评聘|申报|资格|条件|要求|晋升)|(?:评审|申报).*(?:条件|要求)"
+)
 _NOT_HEADLINE = regex.compile(r"[，。；,;>|]|^(?:[一二三四五六七八九十]+、|[（(]|\d+[.、])")
 _TITLE_PREFIX = regex.compile(r"^(?:第[一二三四五六七八九十\d]+篇[:：]\s*|附件\s*\d*\s*)")
 _TITLE_FALLBACK = regex.compile(
-    r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|资格条件|评审条件|申报条件|条件一览|要求|说明)[!！]?$"
+    r"^[^\n，。；,]{6,80}(?:通知|通告|公告|办法|方案|条件|条件一览|标准|要求|说明|解答|问答)[!！]?$"
+    # a question about titles heads a Q&A page: 中小学教师评职称要什么条件?
+    r"|^[^\n，。；,?？]{6,40}(?:职称|评审|评定|申报|条件|资格)[^\n，。；,?？]{0,12}[?？]$"
 )
-_ORG_END = regex.compile(org_suffix())
-_ORG_SUFFIX = regex.compile(f"(?:{org_suffix()})$")
-_DATE_LINE = regex.compile(r"^[（(]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?:印发|印|发布|签发)?[）)]?$")
+_DATE_LINE = signature.DATE_LINE
+_orgs_in = signature.orgs_in
 _YEAR_OF = regex.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_PLAIN = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 _SPECIALTY = regex.compile(
@@ -92,16 +95,59 @@ def _head_lines(text: str, clauses: list[Clause]) -> list[tuple[int, str]]:
     return out
 
 
-def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int, int] | None]:
+# a flattened page's title run into its 文号: 关于印发…的通知鄂职改办2013128 号各市…
+_RUN_ON_TITLE = regex.compile(
+    r"^\d{0,3}[、.]?\s*(关于[^。；\n]{4,120}?的\s*(?:通知|意见|办法|通告|公告|批复))"
+    r"(?=\s*\p{Han}{2,10}?\s*[〔\[［【(（]?\s*(?:19|20)\d{2})"
+)
+_LEADING_PAGE_NUMBER = regex.compile(r"^\d{1,3}[、.]?\s*(?=\p{Han})")
+
+
+def _orgs_before_about(line: str) -> tuple[list[str], int]:
+    """四川省新闻出版局 四川省人力资源和社会保障厅关于印发… → (the two issuers, offset of 关于):
+    a masthead run into the title line."""
+    at = line.find("关于")
+    if at <= 0:
+        return [], 0
+    orgs = _orgs_in(line[:at].strip())
+    return (orgs, at) if orgs else ([], 0)
+
+
+def _title_line(head: list[tuple[int, str]]) -> tuple[str, tuple[int, int]] | None:
     for start, line in head:
         repaired = _TRUNCATED_TAIL.sub(r"\1\2知", line)
         if len(line) <= 140 and _TITLE_LINE.match(repaired):
             about = _JUNK_BEFORE_ABOUT.search(repaired)
-            cut = about.start(1) if about else 0
+            cut = about.start(1) if about else _orgs_before_about(repaired)[1]
             return _squash(repaired[cut:]), (start + cut, start + len(line))
+    for start, line in head[:3]:
+        m = _RUN_ON_TITLE.search(line)
+        if m:
+            return _squash(m.group(1)), (start + m.start(1), start + m.end(1))
+    return None
+
+
+def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int, int] | None]:
+    found = _title_line(head)
+    if found:
+        return found
+    headline = page.headline_above_posting_line(head) or page.headline_from_breadcrumb(head)
+    if headline:
+        start, line = headline
+        return _squash(line), (start, start + len(line))
     for k, (start, line) in enumerate(head[:8]):
         line = _TITLE_PREFIX.sub("", line)
-        if _TITLE_FALLBACK.match(line) and (k == 0 or not P(r"[:：]").search(line)):
+        if k == 0 and len(line) > 80:
+            # a first line that runs the title into the body: 1 宁夏…相关问题解答 为 进 一 步…
+            lead = _LEADING_PAGE_NUMBER.match(line)
+            cut = lead.end() if lead else 0
+            line = regex.split(r"\s+", line[cut:], maxsplit=1)[0]
+            start += cut
+        if (
+            _TITLE_FALLBACK.match(line)
+            and (k == 0 or not P(r"[:：]").search(line))
+            and not _RULE_WORDS.search(line)
+        ):
             return _squash(line.rstrip("!！")), (start, start + len(line))
     if head:
         start, line = head[0]
@@ -111,64 +157,59 @@ def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int
     return None, None
 
 
-def doc_numbers(head: list[tuple[int, str]]) -> list[str]:
-    """The notice's own 文号: a masthead line that is only a document number."""
-    out = []
-    for _, line in head:
-        m = DOC_NUMBER.fullmatch(line.replace(" ", ""))
-        if m and "令第" not in line:
-            out.append(m.group(0))
-        elif len(line) <= 24:
-            out.extend(f.value for f in repair_broken_numbers(line) if f.span == (0, len(line)))
-    return list(dict.fromkeys(out))
-
-
-def _split_orgs(run: str) -> list[str]:
-    """忻州市工业和信息化局忻州市人力资源和社会保障局 → two issuers: a masthead whose separating
-    space was lost (OCR, PDF) splits where an org suffix is followed by a place name."""
-    cuts = [
-        m.end()
-        for m in _ORG_END.finditer(run)
-        if m.end() < len(run) and gazetteer.gazetteer().pattern.match(run, m.end())
-    ]
-    bounds = [0, *cuts, len(run)]
-    return [run[a:b] for a, b in itertools.pairwise(bounds) if b > a]
-
-
-def _orgs_in(line: str) -> list[str]:
-    parts = [q for p in P(r"[\s　]+").split(line) if p for q in _split_orgs(p)]
-    orgs = [
-        p for p in parts if 4 <= len(p) <= 40 and _ORG_SUFFIX.search(p) and not P(r"[，。；：:,]").search(p)
-    ]
-    return orgs if len(orgs) == len(parts) else []
-
-
-def issuers(head: list[tuple[int, str]], closing: Clause | None) -> list[str]:
-    out: list[str] = []
+def issuers(head: list[tuple[int, str]], closing: Clause | None, text: str = "") -> list[str]:
+    """The masthead's orgs (above the title, or run into it); else the signature's; else the org
+    a reposting page names as its source. A masthead that names only some of the signers (a
+    site-name line above the title) gives way to them."""
+    masthead: list[str] = []
     for _, line in head:
         if _TITLE_LINE.match(line):
+            masthead.extend(_orgs_before_about(line)[0])
             break
-        out.extend(_orgs_in(line))
-    if not out and closing is not None:
+        masthead.extend(_orgs_in(line))
+    signed: list[str] = []
+    if closing is not None:
         for line in closing.text.split("\n"):
             line = line.strip()
             if _DATE_LINE.match(line) or not line:
                 continue
             if P(r"^(?:抄报|抄送|公开|附件|联系|电话|邮箱|地址)").match(line):
                 continue
-            out.extend(_orgs_in(line))
-    return list(dict.fromkeys(out))
+            signed.extend(_orgs_in(line))
+    if not signed:
+        blocks = signature.signed_blocks(text)
+        run_on = None if blocks else signature.run_on_signature(text)
+        signed = blocks[0][0] if blocks else (run_on[0] if run_on else [])
+    if masthead and set(masthead) < set(signed):
+        return list(dict.fromkeys(signed))
+    return list(dict.fromkeys(masthead or signed or _source_org(head)))
+
+
+def _source_org(head: list[tuple[int, str]]) -> list[str]:
+    """A page with neither masthead nor signature: the org its posting line names as the source,
+    when that is an org's full name (天津市人力资源和社会保障局, not 市人社局 or a news site)."""
+    source = page.posted_by(head)
+    orgs = _orgs_in(source) if source else []
+    g = gazetteer.gazetteer()
+    return orgs if orgs and all(g.pattern.match(o) for o in orgs) else []
 
 
 def issue_date(text: str, closing: Clause | None) -> str | None:
-    """The signing date: the last line that is only a date, in the closing block or the last lines."""
+    """The signing date: the last line that is only a date, in the closing block or the last lines;
+    else the date under a signature wherever it stands (an 印发 notice), or run into the text."""
     region = closing.text if closing is not None else text[-_CLOSING_TAIL:]
     found = None
     for line in region.split("\n"):
         m = _DATE_LINE.match(line.strip())
         if m:
             found = iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    return found
+    if found:
+        return found
+    blocks = signature.signed_blocks(text)
+    if blocks:
+        return blocks[0][1]
+    run_on = signature.run_on_signature(text)
+    return run_on[1] if run_on else None
 
 
 _DATE_LINE_START = regex.compile(r"(?m)^[ \t]*[（(]?(\d{4}年\d{1,2}月\d{1,2}日)")
@@ -183,11 +224,16 @@ def date_line_spans(text: str) -> set[tuple[int, int]]:
     return out
 
 
+# 关于印发…评审条件的通知 / 关于调整…收费标准的通知: standing rules, not one year's round
+_STANDING_RULES = regex.compile(r"(?:印发|调整|修订|公布)[^。]*?(?:条件|标准|办法|规定|细则)")
 _YEAR_OF_EVALUATION = regex.compile(r"((?:19|20)\d{2})\s*年(?!\d{1,2}月)[^。；\n]{0,12}?(?:职称|评审|申报)")
 
 
 def year(text: str, title_text: str | None, signed: str | None) -> int | None:
-    """The evaluation year: 2024年度 in the title or opening, else a year next to 职称/评审, else the signing year."""
+    """The evaluation year: 2024年度 in the title or opening, else a year next to 职称/评审, else the
+    signing year — unless the notice issues standing rules (印发…条件, 调整…收费标准). A reposting
+    site's breadcrumb and posting lines (2025年高会评审条件 >) are not read."""
+    text = page.blank_furniture(text[:_BODY_START])
     for source in (title_text or "", text[:_YEAR_OPENING]):
         m = _YEAR_OF.search(source)
         if m:
@@ -199,12 +245,17 @@ def year(text: str, title_text: str | None, signed: str | None) -> int | None:
     m = _YEAR_OF_EVALUATION.search(text[:_BODY_START])
     if m:
         return int(m.group(1))
+    if title_text and _STANDING_RULES.search(title_text):
+        return None  # a document that issues standing rules is for no one year's evaluation
     return int(signed[:4]) if signed else None
 
 
 def place(text: str, title_text: str | None, issuer_names: list[str]) -> tuple[str | None, str | None]:
     """(province, city): the first prefecture named by the issuers, the title or the opening
-    (a short name counts where it heads 职称/人社: 淮安职称…); else the first province."""
+    (a short name counts where it heads 职称/人社: 淮安职称…); else a county, district or new area
+    that seats the issuer (长沙县人社局, 湘江新区管委会); else the first province; else, when the
+    opening names no place, one that seats an office in the body. A municipality (天津市) is
+    both province and city."""
     g = gazetteer.gazetteer()
     sources = ("\n".join(issuer_names), title_text or "", text[:_OPENING])
     province = None
@@ -217,28 +268,17 @@ def place(text: str, title_text: str | None, issuer_names: list[str]) -> tuple[s
         short = gazetteer.find_short_city(source)
         if short:
             return g.city_province[short], short
-    return province, None
-
-
-def series(text: str, title_text: str | None) -> str | None:
-    names = lexicon.load("notice")["series"]
-    for source in (title_text or "", text[:_BODY_START]):
-        m = P(r"([\p{Han}]{1,6})系列").search(source)
-        if m:
-            for name in names:
-                if m.group(0).endswith(name):
-                    return name
-    # a title that names only the level: 高级工程师 → 工程系列
-    for level, name in lexicon.load("notice")["level_series"].items():
-        if title_text and level in title_text:
-            return name
-    return None
-
-
-def levels(title_text: str | None) -> list[str]:
-    """The title levels the title opens (高级工程师, 副主任医师), each once, in order."""
-    pattern = P(lexicon.alternation("notice", "levels"))
-    return list(dict.fromkeys(m.group(0) for m in pattern.finditer(title_text or "")))
+    county = gazetteer.find_county_office("\n".join(sources[:2]))
+    if county is None and province is None:
+        county = gazetteer.find_county_office(text)
+    if county and province in (None, county[0]):
+        return county
+    if province is None:
+        seat = gazetteer.find_office_place(text)
+        if seat in g.city_province:
+            return g.city_province[seat], seat
+        province = seat
+    return province, province if province in gazetteer.MUNICIPALITIES else None
 
 
 def specialties(title_text: str | None, text: str = "") -> list[str]:
@@ -268,88 +308,12 @@ def _title_specialties(title_text: str) -> list[str]:
     if not spec:
         return []
     parts = P(r"、(?![^（(]*[）)])").split(spec)
-    return [p for p in (x.strip() for x in parts) if p and not _TITLE_WORD.search(p)]
+    return [p for p in (x.strip() for x in parts) if p and not _TITLE_WORD.search(p) and not _is_level(p)]
 
 
-@dataclass(frozen=True)
-class _Found:
-    value: str
-    span: tuple[int, int]
-
-
-_NUMBER_TAIL = regex.compile(
-    r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号|令第\s*\d{1,4}\s*号"
-)
-
-
-# a scraped number that lost its closing bracket: 枣人社办发〔202032 / 鲁人社发〔202016号
-_BROKEN_NUMBER = regex.compile(
-    r"(?P<prefix>\p{Han}{2,12}?)〔(?P<year>(?:19|20)\d{2})(?P<serial>\d{1,3})(?:号|(?=[)）\s]|$))"
-)
-
-
-_CITE_LEAD = regex.compile(r"^(?:文件|以下简称)")
-# words a bare number's Han prefix picks up from the sentence before the issuer's abbreviation:
-# everything up to the last function word goes (评审收费按鄂价费… → 鄂价费…)
-_NUMBER_LEAD = regex.compile(
-    r"^.*(?:根据|按照|依据|参照|执行|详见|见|按|由|经|在|对|将|即|以|和|及|与|的)|^(?:省|市)+"
-)
-
-
-def repair_broken_numbers(text: str) -> list[_Found]:
-    """Numbers whose closing bracket the page lost, rebuilt as 〔year〕serial号."""
-    return [
-        _Found(f"{m.group('prefix')}〔{m.group('year')}〕{m.group('serial')}号", m.span())
-        for m in _BROKEN_NUMBER.finditer(text)
-    ]
-
-
-def _doc_numbers_in(text: str) -> list[_Found]:
-    """Document numbers found from their fixed tail (〔2024〕18号) backwards: far cheaper than
-    trying an issuer prefix at every character."""
-    out = []
-    for tail in _NUMBER_TAIL.finditer(text):
-        m = DOC_NUMBER.match(text, max(0, tail.start() - 16), tail.end())
-        start = max(0, tail.start() - 16)
-        while m is None or m.end() != tail.end():
-            start += 1
-            if start >= tail.start():
-                m = None
-                break
-            m = DOC_NUMBER.match(text, start, tail.end())
-        if m is not None:
-            out.append(_Found(m.group(0), m.span()))
-    out.extend(repair_broken_numbers(text))
-    return sorted(out, key=lambda f: f.span)
-
-
-def cited_documents(ctx: Context) -> list[CitedDocument]:
-    """Documents the notice cites: 《title》（文号） first, then bare numbers; never its own 文号."""
-    text = ctx.text
-    out: list[CitedDocument] = []
-    seen: set[str] = set()
-    own_keys = {_squash(n) for n in ctx.own_numbers}
-    for m in _CITATION.finditer(text):
-        number = _squash(m.group("number"))
-        number = _CITE_LEAD.sub("", number)
-        if number in seen or number in own_keys:
-            continue
-        seen.add(number)
-        out.append(CitedDocument(ctx.evidence(m.span()), number, _squash(m.group("title"))))
-    for m in _doc_numbers_in(text):
-        number = _squash(m.value)
-        number = _NUMBER_LEAD.sub("", number)
-        if (
-            len(number) < 6
-            or number in seen
-            or number in own_keys
-            or any(number.endswith(s) or s.endswith(number) for s in seen)
-        ):
-            continue
-        seen.add(number)
-        out.append(CitedDocument(ctx.evidence(m.span), number, None))
-    out.sort(key=lambda c: c.evidence.span[0])
-    return out
+def _is_level(word: str) -> bool:
+    """中级, 副高级: a level of the title system, never a specialty."""
+    return any(span == (0, len(word)) for _, span in titles.find_names(word))
 
 
 def extract_meta(text: str, clauses: list[Clause], published: str | None = None) -> NoticeMeta:
@@ -358,11 +322,12 @@ def extract_meta(text: str, clauses: list[Clause], published: str | None = None)
     head = _head_lines(text, clauses)
     closing = next((c for c in clauses if c.id == "end"), None)
     t, tspan = title(text, head)
-    nums = doc_numbers(head)
-    iss = issuers(head, closing)
+    nums = doc_numbers(head, text, tspan)
+    iss = issuers(head, closing, text)
     date = issue_date(text, closing) or published
     yr = year(text, t, date)
-    prov, city = place(text, t, iss)
+    prov, city = place(adverts.without_adverts(text), t, iss)
+    lv = levels.levels(t, text, tspan[1] if tspan else 0)
     return NoticeMeta(
         title=t,
         doc_numbers=tuple(nums),
@@ -371,8 +336,8 @@ def extract_meta(text: str, clauses: list[Clause], published: str | None = None)
         province=prov,
         city=city,
         year=yr,
-        series=series(text, t),
-        levels=tuple(levels(t)),
+        series=levels.series(text, t, lv),
+        levels=tuple(lv),
         specialties=tuple(specialties(t, text)),
         cited_documents=(),
         title_span=tspan,
