@@ -7,7 +7,7 @@ RAW    ?= data/raw
 OUT    ?= data/structured
 SHARED ?= ../shared
 
-.PHONY: setup ingest test lint bench accuracy diff report browser clean
+.PHONY: setup ingest test lint bench accuracy diff report browser office clean
 
 setup: $(STAMP)
 
@@ -28,7 +28,19 @@ browser:
 	  (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) || \
 	  echo "chromium or fonts-wqy-microhei not installed: browser tests skipped, charts left out"; }
 
-test: lint browser
+# LibreOffice Writer converts .doc/.wps/.rtf/.odt for the office reader (load/office.py); Calc only
+# saves the .xls/.ods test fixtures (load/sheet.py reads spreadsheets without it). The headless
+# packages where Debian has them, else the full ones; quiet, idempotent, skipped without apt-get.
+office:
+	@{ command -v soffice >/dev/null 2>&1 && ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1; } || \
+	{ command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq >/dev/null && sfx=-nogui && \
+	   { apt-cache policy libreoffice-writer-nogui 2>/dev/null | grep -q 'Candidate: [0-9]' || sfx=; } && \
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	     libreoffice-writer$$sfx libreoffice-calc$$sfx >/dev/null) || \
+	  echo "LibreOffice not installed: .doc/.wps/.rtf/.odt/.xls tests will be skipped"; }
+
+test: lint browser office
 	$(PY) -m pytest
 
 lint: $(STAMP)

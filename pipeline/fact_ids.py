@@ -27,7 +27,7 @@ PREFIX = {
 }
 
 # evidence and free-text fields that do not say what the fact is
-_NOT_IDENTITY = frozenset({"id", "clause", "span", "text", "page", "note", "corrected"})
+_NOT_IDENTITY = frozenset({"id", "clause", "span", "text", "page", "boxes", "note", "corrected"})
 
 
 def fact_id(kind: str, fact: dict[str, Any]) -> str:

@@ -172,6 +172,7 @@ def assemble(
     facts: Facts,
     warnings: list[str],
     page_of: Any = None,
+    boxes_of: Any = None,
 ) -> dict[str, Any]:
     """The record dict, in the contract's key order."""
     notice = {
@@ -212,6 +213,9 @@ def assemble(
                 page = page_of(r["span"][0])
                 if page is not None:
                     r["page"] = page
+                    boxes = boxes_of(tuple(r["span"]), page) if boxes_of is not None else None
+                    if boxes:
+                        r["boxes"] = boxes
         assign_ids(f.name, rendered)
         fact_lists[f.name] = rendered
     rendered_clauses = [_clause(c) for c in clauses]

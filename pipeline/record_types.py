@@ -62,6 +62,7 @@ class CitedDocument(TypedDict):
     span: NotRequired[Span]
     text: NotRequired[str]
     page: NotRequired[int]
+    boxes: NotRequired[list[list[float]]]
 
 
 class Notice(TypedDict):
@@ -98,6 +99,7 @@ class Evidence(TypedDict):
     span: Span
     text: str
     page: NotRequired[int]
+    boxes: NotRequired[list[list[float]]]
 
 
 class Fact(Evidence):

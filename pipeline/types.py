@@ -34,6 +34,9 @@ class LoadedDocument:
     warnings: tuple[str, ...] = ()
     attachments: tuple[str, ...] = ()
     published: str | None = None  # a web page's own date, fallback for issue_date
+    # where each raw_text character is printed on its page (PDF, OFD): x0, y0, x1, y1 in points from
+    # the top-left, 4 floats a character, NaN for characters the loader made (line breaks, joins)
+    boxes: Sequence[float] = ()
 
 
 @dataclass(frozen=True)

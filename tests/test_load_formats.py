@@ -225,6 +225,18 @@ def test_scanned_pdf_is_ocred_and_scores(stem: str, tmp_path: Path) -> None:
     record = build_record(doc)
     assert record["source"]["ocr"] is True
     assert _f1(record, stem, tmp_path) >= 0.90
+    # each fact's boxes, shared out of its OCR lines, lie where the text-layer PDF prints that fact
+    key = lambda f: (f["years"], f["degree"], f["basis"], f["route"], f["level"])  # noqa: E731 (ids hash OCR'd text)
+    printed: dict[Any, Any] = {}
+    for f in ingest_file(FIXTURES / f"{stem}.pdf")["facts"]["service_years"]:
+        printed.setdefault(key(f), f)
+    seen: dict[Any, Any] = {}
+    for f in record["facts"]["service_years"]:
+        seen.setdefault(key(f), f)
+    both = [(f, printed[k]) for k, f in seen.items() if k in printed]
+    assert both and all(f["boxes"] for f, _ in both)
+    near = [f for f, p in both if f["page"] == p["page"] and abs(f["boxes"][0][1] - p["boxes"][0][1]) < 12]
+    assert len(near) >= 0.8 * len(both)
 
 
 @pytest.mark.slow
@@ -240,3 +252,26 @@ def test_png_with_txt_suffix_takes_the_ocr_path(tmp_path: Path) -> None:
     assert doc.format == "image" and doc.ocr
     assert "连工信职称〔2024〕14号" in doc.raw_text
     assert "关于报送2024年度数字经济" in doc.raw_text.replace(" ", "")
+
+
+def test_pdf_fact_boxes_hold_the_fact_text() -> None:
+    """The text PDFium finds inside a fact's boxes is the fact's sentence (on its page)."""
+    import pypdfium2 as pdfium
+    import regex
+
+    path = FIXTURES / f"{SEEDS[1]}.pdf"
+    record = ingest_file(path)
+    pdf = pdfium.PdfDocument(path)
+    squash = lambda s: regex.sub(r"[\s|]", "", s)  # noqa: E731
+    checked = 0
+    for fact in record["facts"]["fees"] + record["facts"]["service_years"]:
+        page = pdf[fact["page"] - 1]
+        height = page.get_size()[1]
+        text = page.get_textpage()
+        inside = "".join(
+            text.get_text_bounded(x0 + 0.5, height - y1 + 0.5, x1 - 0.5, height - y0 - 0.5)
+            for x0, y0, x1, y1 in fact["boxes"]
+        )
+        if squash(inside) == squash(fact["text"]):
+            checked += 1
+    assert checked >= 0.9 * len(record["facts"]["fees"] + record["facts"]["service_years"]) > 0

@@ -49,7 +49,12 @@ _LOADERS = {
     "docx": "pipeline.load.docx",
     "ole": "pipeline.load.office",
     "rtf": "pipeline.load.office",
+    "odt": "pipeline.load.office",
     "html": "pipeline.load.html",
+    "ofd": "pipeline.load.ofd",
+    "xlsx": "pipeline.load.sheet",
+    "ods": "pipeline.load.sheet",
+    "xls": "pipeline.load.sheet",
 }
 
 _REFUSED = {
@@ -112,6 +117,8 @@ def load(path: str | Path) -> LoadedDocument:
             raise UnreadableInput(package.REFUSED[kind], shown)
         if kind in package.REFUSED and kind not in _LOADERS:  # a reader added for a kind takes it
             raise UnsupportedFormat(package.REFUSED[kind], shown)
+    if kind == "ole":
+        kind = package.ole_kind(data)
     if kind in _REFUSED:
         raise UnsupportedFormat(_REFUSED[kind], shown)
     if kind not in _LOADERS:

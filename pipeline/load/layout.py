@@ -12,7 +12,9 @@ sentence broken across a page break joins again.
 from __future__ import annotations
 
 import itertools
+import math
 import statistics
+from array import array
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -20,6 +22,8 @@ import regex
 
 from pipeline.patterns import EDGE_PAGE_NUMBER, STARTS_BLOCK
 from pipeline.types import Page
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class Line:
     bottom: float
     size: float  # typical character width: the unit for every tolerance below
     keep: bool = False  # a table row: never joined to its neighbours
+    boxes: tuple[Box | None, ...] | None = None  # each character's box when the reader knows it
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,12 @@ def _is_wrap(a: Line, b: Line, m: _Margins, same_page: bool, gap: float | None) 
     if same_page and gap is not None and b.top - a.bottom > 1.8 * gap + 0.3 * size:
         return False  # extra space between paragraphs
     centre = (m.left + m.right) / 2
-    b_centred = b.x0 > m.left + 1.5 * size and abs((b.x0 + b.x1) / 2 - centre) < 1.2 * size
+    # a line running to the right margin is a paragraph's first line, however near the centre its middle is
+    b_centred = (
+        b.x0 > m.left + 1.5 * size
+        and abs((b.x0 + b.x1) / 2 - centre) < 1.2 * size
+        and b.x1 < m.right - 0.5 * size
+    )
     a_centred = abs((a.x0 + a.x1) / 2 - centre) < 1.2 * size and a.x0 > m.left + 0.3 * size
     b_indented = b.x0 > m.left + 0.8 * size
     if b_indented:
@@ -163,6 +173,25 @@ def _line_gap(lines: tuple[Line, ...]) -> float | None:
     return statistics.median(gaps) if gaps else None
 
 
+def spread_boxes(ln: Line) -> Line:
+    """An OCR'd line with a box for each character, its width shared out (Han one, Latin half).
+
+    OCR gives one box a line; a fact's boxes need its own characters. Printed
+    Chinese is set in equal widths, so a share of the line is close to the glyph.
+    """
+    weights = [0.0 if c.isspace() else (1.0 if ord(c) >= 0x2E80 else 0.5) for c in ln.text]
+    total = sum(weights)
+    if not total:
+        return ln
+    boxes: list[Box | None] = []
+    x = ln.x0
+    for c, w in zip(ln.text, weights, strict=True):
+        step = (ln.x1 - ln.x0) * w / total
+        boxes.append(None if c.isspace() else (x, ln.top, x + step, ln.bottom))
+        x += step
+    return replace(ln, boxes=tuple(boxes))
+
+
 def clean_line(text: str) -> str:
     """Whitespace runs to one space; the loaders already dropped the gaps they invented between Han."""
     return regex.sub(r"\s+", " ", text).strip()
@@ -170,6 +199,15 @@ def clean_line(text: str) -> str:
 
 def assemble(pages: list[PageLines]) -> tuple[str, tuple[Page, ...]]:
     """One paragraph per line of text, and each page's span of it."""
+    raw, spans, _ = assemble_boxes(pages)
+    return raw, spans
+
+
+_NO_BOX = (math.nan,) * 4
+
+
+def assemble_boxes(pages: list[PageLines]) -> tuple[str, tuple[Page, ...], array[float]]:
+    """``assemble``, plus each character's box on its page (4 floats a character, NaN where unknown)."""
     doc_lines = tuple(ln for p in pages for ln in p.lines)
     fallback = _margins(doc_lines, None)
     parts: list[str] = []
@@ -177,6 +215,7 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[Page, ...]]:
     spans: list[Page] = []
     prev: Line | None = None
     prev_margins: _Margins | None = None
+    boxes = array("f")
     for p in pages:
         m = _margins(p.lines, fallback)
         gap = _line_gap(p.lines)
@@ -190,6 +229,12 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[Page, ...]]:
                 piece = _seam(parts[-1], text) + text if parts else text
             else:
                 piece = ("\n" if parts else "") + text
+            boxes.extend(_NO_BOX * (len(piece) - len(text)))
+            if ln.boxes is not None and len(ln.boxes) == len(text):
+                for box in ln.boxes:
+                    boxes.extend(box or _NO_BOX)
+            else:
+                boxes.extend(_NO_BOX * len(text))
             if start is None:
                 start = length + (1 if piece.startswith("\n") else 0)
             parts.append(piece)
@@ -197,4 +242,4 @@ def assemble(pages: list[PageLines]) -> tuple[str, tuple[Page, ...]]:
             prev = ln
             prev_margins = m
         spans.append(Page(p.number, length if start is None else start, length))
-    return "".join(parts), tuple(spans)
+    return "".join(parts), tuple(spans), boxes

@@ -79,6 +79,18 @@ def zip_kind(data: bytes) -> str:
     return "archive"
 
 
+_OLE_WORD = "WordDocument".encode("utf-16-le")
+_OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_OLE_BOOKS = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
+
+
+def ole_kind(data: bytes) -> str:
+    """``xls`` for an Excel/WPS 表格 (.et) compound file (a Workbook stream), else ``ole`` (Word, WPS 文字)."""
+    if _OLE_WORD in data or _OLE_ENCRYPTED in data:
+        return "ole"
+    return "xls" if any(name in data for name in _OLE_BOOKS) else "ole"
+
+
 def check_unpacked(data: bytes, label: str) -> None:
     """Raise ``TooLarge`` when the zip's members, as stated, would unpack past a notice's size."""
     try:

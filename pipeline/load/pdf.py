@@ -144,26 +144,35 @@ def _lines(chars: list[_Char]) -> list[Line]:
         if not ink:
             continue
         text: list[str] = []
+        boxes: list[layout.Box | None] = []
         for i, ch in enumerate(g):
             if ch.c.isspace():
                 prev = g[i - 1].c if i else ""
                 nxt = g[i + 1].c if i + 1 < len(g) else ""
                 if ch.generated and (_is_cjk(prev) or _is_cjk(nxt)):
                     continue
-                if text and text[-1] == " ":
+                if not text or text[-1] == " ":
                     continue
                 text.append(" ")
+                boxes.append(None)
             else:
                 text.append(ch.c)
+                boxes.append((ch.left, ch.top, ch.right, ch.bottom))
+        while text and text[-1] == " ":
+            text.pop()
+            boxes.pop()
+        joined = "".join(text)
+        cleaned = layout.clean_line(joined)
         size = statistics.median(x.size for x in ink)
         lines.append(
             Line(
-                layout.clean_line("".join(text)),
+                cleaned,
                 min(x.left for x in ink),
                 max(x.right for x in ink),
                 min(x.top for x in ink),
                 max(x.bottom for x in ink),
                 size,
+                boxes=tuple(boxes) if cleaned == joined else None,
             )
         )
     lines.sort(key=lambda ln: round(ln.top / max(ln.size * 0.5, 1)))
@@ -244,13 +253,15 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
                 result = ocr.recognize(image)
                 used_ocr = True
                 lines = [
-                    Line(
-                        ln.text,
-                        ln.x0 / scale,
-                        ln.x1 / scale,
-                        ln.top / scale,
-                        ln.bottom / scale,
-                        ln.size / scale,
+                    layout.spread_boxes(
+                        Line(
+                            ln.text,
+                            ln.x0 / scale,
+                            ln.x1 / scale,
+                            ln.top / scale,
+                            ln.bottom / scale,
+                            ln.size / scale,
+                        )
                     )
                     for ln in result.lines
                 ]
@@ -267,7 +278,7 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
                 if plumber is not None:
                     lines = _with_tables(lines, plumber.pages[index])
             pages.append(PageLines(index + 1, width, height, tuple(lines)))
-        raw, spans = layout.assemble(layout.drop_furniture(pages))
+        raw, spans, boxes = layout.assemble_boxes(layout.drop_furniture(pages))
     finally:
         if plumber is not None:
             plumber.close()
@@ -280,6 +291,7 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
         pages=spans,
         ocr=used_ocr,
         warnings=tuple(warnings),
+        boxes=boxes,
     )
 
 
