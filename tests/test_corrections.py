@@ -214,7 +214,7 @@ REFUSALS = [
     ([REC, "rq-deadbeef", "--set", "min_count=2"], "error: {rec}: no fact rq-deadbeef in this record"),
     (
         [REC, INVENTION, "--set", "min_cont=2"],
-        "error: {rec}: requirements has no field min_cont; fields: kind, subtype, min_count, unit, level, group, min_words, min_amount_cny, rank_max, note",
+        "error: {rec}: requirements has no field min_cont; fields: kind, subtype, min_count, unit, level, group, min_words, min_amount_cny, rank_max, note, boxes",
     ),
     ([REC, INVENTION, "--set", "min_count=两"], 'error: {rec}: min_count must be a number above 0, got "两"'),
     (
@@ -499,3 +499,29 @@ def test_corrections_one_at_a_time_give_what_the_whole_file_gives(order: tuple[i
         step, _ = apply(step, [(lineno, c)])
         step["corrections"] = [*listed, *step["corrections"]]
     assert step == at_once
+
+
+def _leaves(node: dict[str, Any]) -> list[dict[str, Any]]:
+    if "of" in node:
+        return [leaf for child in node["of"] for leaf in _leaves(child)]
+    return [node]
+
+
+def test_the_criteria_tree_follows_corrected_facts() -> None:
+    """`check` reads the tree: a corrected count must reach its leaf, a removed fact leave no leaf."""
+    record = json.loads((ROOT / "data" / "structured" / f"{SEED}.json").read_text(encoding="utf-8"))
+
+    def leaves_of(rec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        found = [leaf for route in rec["criteria"]["routes"] for leaf in _leaves(route["requires"])]
+        return {leaf["fact"]: leaf for leaf in found if leaf.get("fact")}
+
+    assert leaves_of(record)[INVENTION]["min_count"] == 1
+    fixed, _ = apply(
+        record,
+        [
+            (1, Correction(op="set", fact=INVENTION, values={"min_count": 2}, by="li", at="t", reason="r")),
+            (2, Correction(op="remove", fact=UTILITY, text="x", by="li", at="t", reason="r")),
+        ],
+    )
+    assert leaves_of(fixed)[INVENTION]["min_count"] == 2
+    assert UTILITY not in leaves_of(fixed)

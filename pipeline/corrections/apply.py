@@ -225,6 +225,12 @@ def apply(
         listed.append(entry)
         outcomes.append(Outcome(c, status, why, lineno))  # type: ignore[arg-type]
     out["corrections"] = listed
+    if "criteria" in out:
+        # the tree's leaves copy their facts' values: rebuilt from the corrected facts, so `check`
+        # and the criteria table see what the analyst set, and a removed fact leaves no leaf behind
+        from pipeline.criteria import build_criteria
+
+        out["criteria"], _ = build_criteria(out["text"], out["clauses"], out["facts"])
     return out, outcomes
 
 
