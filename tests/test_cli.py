@@ -293,12 +293,15 @@ def test_out_of_range_numbers_are_usage_errors(option: str, value: str, message:
 
 def test_make_diff_json_is_only_json(tmp_path: Path) -> None:
     records = [ROOT / "data" / "structured" / f"{p.name}.json" for p in sorted(RAW.glob("*.txt"))]
+    # as a user types it at the shell: not as a sub-make of `make test`, which prints its directory
+    shell = {k: v for k, v in os.environ.items() if k not in {"MAKELEVEL", "MAKEFLAGS", "MFLAGS"}}
     result = subprocess.run(
         ["make", "-o", ".venv/.installed", "diff", f"A={records[0]}", f"B={records[1]}", "FORMAT=json"],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
+        env=shell,
     )
     assert result.returncode == 0, result.stderr
     assert isinstance(json.loads(result.stdout), dict)

@@ -71,7 +71,7 @@ def test_xlsx_rows_merged_cells_and_hidden_sheet(tmp_path: Path) -> None:
 def test_spreadsheet_gives_service_years_and_fees(tmp_path: Path) -> None:
     record = build_record(load(_workbook(tmp_path / "附件1.xlsx")))
     years = sorted((f["years"], f.get("level")) for f in record["facts"]["service_years"])
-    assert years == [(4, "副高级"), (5, "副高级"), (5, "正高级")]
+    assert years == [(4, "deputy_senior"), (5, "deputy_senior"), (5, "senior")]  # level codes (titles.toml)
     fees = sorted((f["amount"], f.get("level")) for f in record["facts"]["fees"])
     assert fees == [(200, "中级"), (300, "中级"), (300, "高级"), (500, "高级")]
 
