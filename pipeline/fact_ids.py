@@ -27,7 +27,9 @@ PREFIX = {
 }
 
 # evidence and free-text fields that do not say what the fact is
-_NOT_IDENTITY = frozenset({"id", "clause", "span", "text", "page", "boxes", "note", "corrected"})
+_NOT_IDENTITY = frozenset(
+    {"id", "clause", "span", "text", "phrase_span", "page", "boxes", "note", "corrected"}
+)
 
 
 def fact_id(kind: str, fact: dict[str, Any]) -> str:

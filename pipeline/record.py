@@ -102,7 +102,12 @@ def record_id(meta: NoticeMeta, sha256: str) -> str:
 
 
 def _evidence(ev: Evidence) -> dict[str, Any]:
-    return {"clause": ev.clause, "span": [ev.span[0], ev.span[1]], "text": ev.text}
+    return {
+        "clause": ev.clause,
+        "span": [ev.span[0], ev.span[1]],
+        "text": ev.text,
+        "phrase_span": [ev.phrase[0], ev.phrase[1]],
+    }
 
 
 _FIELD_NAMES: dict[str, tuple[str, ...]] = {}

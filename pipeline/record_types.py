@@ -61,6 +61,7 @@ class CitedDocument(TypedDict):
     clause: NotRequired[str]
     span: NotRequired[Span]
     text: NotRequired[str]
+    phrase_span: NotRequired[Span]
     page: NotRequired[int]
     boxes: NotRequired[list[list[float]]]
 
@@ -93,11 +94,14 @@ class Clause(TypedDict):
 
 
 class Evidence(TypedDict):
-    """Where every fact was read: clause id, span into the record's text, that text, its page."""
+    """Where every fact was read: clause id, its sentence's span into the record's text and that
+    sentence, the phrase inside it (``phrase_span``; records written before it and facts an analyst
+    added lack it), its page and boxes."""
 
     clause: str
     span: Span
     text: str
+    phrase_span: NotRequired[Span]
     page: NotRequired[int]
     boxes: NotRequired[list[list[float]]]
 

@@ -68,11 +68,14 @@ class Clause:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Where a fact came from: the clause id, the span in ``text`` and that text."""
+    """Where a fact came from: the clause id, the sentence's span in ``text`` and that sentence,
+    and the span of the phrase inside it the fact was read from (发明专利1项以上), so a reviewer
+    sees which words, not only which sentence, gave the fact."""
 
     clause: str
     span: Span
     text: str
+    phrase: Span
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,12 @@ class _Applier:
         body = dict(
             sorted(values.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
         )
-        body.update(clause=clause_at(self.record["clauses"], start, end), span=[start, end], text=quote)
+        body.update(
+            clause=clause_at(self.record["clauses"], start, end),
+            span=[start, end],
+            text=quote,
+            phrase_span=[start, end],
+        )
         taken = {f["id"] for f in self.facts[name]}
         base = ident = fact_id(name, body)
         n = 1

@@ -15,7 +15,7 @@ import regex
 from pipeline import lexicon
 from pipeline.extract.adverts import in_advert
 from pipeline.extract.context import Context
-from pipeline.patterns import P, line_start, office_suffix, org_suffix
+from pipeline.patterns import P, line_end, line_start, office_suffix, org_suffix
 from pipeline.types import Contact, Evidence
 
 EMAIL = regex.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
@@ -114,6 +114,7 @@ class _Group:
     names: list[str] = field(default_factory=list)
     phones: list[tuple[str, bool]] = field(default_factory=list)
     org: str | None = None
+    end: int = 0  # just after the last of its own phones: where what it was read from ends
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -275,14 +276,24 @@ def extract_contacts(ctx: Context) -> list[Contact]:
         for pos, found in phones:
             owner = next((g for g in reversed(groups) if g.start <= pos), groups[0])
             owner.phones.append(found)
+            phone = _PHONE.match(text, pos)
+            owner.end = max(owner.end, phone.end() if phone else pos + 1)
         shared = _shared(ctx, lo, hi)
         block_phones = next((g.phones for g in groups if g.phones), [])
-        ev = ctx.evidence((lo, min(hi, lo + 1)))
         for g in groups:
+            ev = ctx.evidence(_read_from(text, g, lo, hi))
             out.extend(_group_contacts(ev, g, g.phones or block_phones, shared))
     if ctx.area_code is None and any(_is_local(c.phone) for c in out):
         ctx.warn("a local phone number without area code, and the notice's city is unknown")
     return out
+
+
+def _read_from(text: str, g: _Group, lo: int, hi: int) -> tuple[int, int]:
+    """What a group was read from: its label (or office and name) to its last phone; a group
+    without phones of its own, its label's line (联系人：刘宇翔；)."""
+    start = max(g.start, lo)
+    end = g.end if g.end > start else min(line_end(text, start), hi)
+    return start, max(end, start + 1)
 
 
 def _is_local(phone: str | None) -> bool:

@@ -63,12 +63,30 @@ class Context:
             signing_spans,
         )
 
-    def evidence(self, span: Span) -> Evidence:
-        """Provenance of a fact: the clause it falls in, its span, the sentence it was read from."""
+    def evidence(self, span: Span, phrase: Span | None = None) -> Evidence:
+        """Provenance of a fact read from the phrase at ``span``: the clause it falls in, the sentence
+        around it and the phrase itself (``phrase`` when the fact's words are narrower than the span
+        that places it), trimmed of blanks and kept inside the sentence."""
         start, end = span
         clause = self.index.at(start)
         s, e = self.sentence_bounds(start, end)
-        return Evidence(clause=clause.id if clause else "0", span=(s, e), text=self.text[s:e])
+        return Evidence(
+            clause=clause.id if clause else "0",
+            span=(s, e),
+            text=self.text[s:e],
+            phrase=self._phrase(phrase or span, s, e),
+        )
+
+    def _phrase(self, span: Span, s: int, e: int) -> Span:
+        """``span`` clipped to the sentence [s, e) without its surrounding blanks; the sentence
+        itself when nothing printed is left (a span that only placed the fact)."""
+        a, b = max(span[0], s), min(span[1], e)
+        text = self.text
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        return (a, b) if a < b else (s, e)
 
     def sentence_bounds(self, start: int, end: int) -> Span:
         """The sentence around [start, end): from the last sentence end before to the next one after."""

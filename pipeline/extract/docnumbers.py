@@ -140,7 +140,8 @@ def cited_documents(ctx: Context) -> list[CitedDocument]:
         if number in seen or number in own_keys:
             continue
         seen.add(number)
-        out.append(CitedDocument(ctx.evidence(m.span()), number, _squash(m.group("title"))))
+        end = m.end() + 1 if text.startswith(("）", ")"), m.end()) else m.end()  # 《…》（…号） whole
+        out.append(CitedDocument(ctx.evidence((m.start(), end)), number, _squash(m.group("title"))))
     for m in _doc_numbers_in(text):
         number = _squash(m.value)
         number = _number_lead().sub("", number)

@@ -87,6 +87,12 @@ _GROUP_HEAD = 120
 _NOT_COUNT_WINDOW = 4
 # how far before a count its achievement word or verb stands (奖1项, 出版1部, 新品种1个)
 _LEAD_WINDOW = 8
+# what opens a count's phrase without being read: a list label, a joint, an opening bracket
+_PHRASE_LEAD = regex.compile(r"(?:\s|[（(]?[0-9一二三四五六七八九十]{1,2}[）)、.．]|[（(、，,；;或和及与])+")
+# a verb before the thing a count counts (获得发明专利1项): the phrase starts after it
+_PHRASE_VERB = regex.compile(
+    r"(?:出版|发表|获得|获|完成|主持|参加|参与|编制|编写|撰写|取得|承担|实施|制定|提交|研发|开发|创建)过?的?"
+)
 # a count above this is no threshold
 _MAX_COUNT = 100
 # how far after a count its rank (排名前5) may stand
@@ -168,7 +174,11 @@ def extract_requirements(ctx: Context) -> list[Requirement]:
             if req.kind == "paper" and _SUBCOUNT_BEFORE.search(r.lead) and found:
                 # 发表SCI论文2篇,其中至少1篇…: a part of a core total is core
                 prev = found[-1][1]
-                if prev.kind == "paper" and prev.subtype == "core" and prev.evidence == req.evidence:
+                if (
+                    prev.kind == "paper"
+                    and prev.subtype == "core"
+                    and prev.evidence.span == req.evidence.span
+                ):
                     req = dataclasses.replace(req, subtype="core")
             found.append((m.start(), req))
     found.extend((h.start(), _hours_requirement(ctx, h, kind)) for h, kind in hour_counts(ctx))
@@ -375,7 +385,7 @@ def _requirement(ctx: Context, r: _Read, kind: Kind) -> Requirement:
         text, r.s_lo, m.start()
     )
     return Requirement(
-        evidence=ctx.evidence(m.span()),
+        evidence=ctx.evidence(m.span(), _read_from(text, r)),
         kind=kind[0],
         subtype=subtype,
         min_count=parse_number(m.group("low") or m.group("n")) or 0,  # 代表性作品3-5个: at least 3
@@ -388,6 +398,27 @@ def _requirement(ctx: Context, r: _Read, kind: Kind) -> Requirement:
         else None,
         rank_max=_rank(rank),
     )
+
+
+def _read_from(text: str, r: _Read) -> tuple[int, int]:
+    """The phrase a count was read from: what it counts and the count (发明专利1项以上, 市级或大型企业
+    科研项目、工程技术项目2项以上: from just after the last verb before the first achievement word),
+    or the count and the thing after it (1篇以上学术论文); else the count's words up to it
+    (博士不低于2次). A list's joints (或, 、, （, 2.) never open it."""
+    m = r.m
+    lead = _PHRASE_LEAD.match(text, r.a, m.start())
+    a = lead.end() if lead else r.a
+    before = any_kind().search(text, a, m.start())
+    if before:
+        verb = _last(_PHRASE_VERB, text, a, before.start())
+        if verb:
+            lead = _PHRASE_LEAD.match(text, verb.end(), m.start())
+            a = lead.end() if lead else verb.end()
+        return a, m.end()
+    after = any_kind().search(text, m.end(), r.b)
+    if after:
+        return m.start(), after.end()
+    return a, m.end()
 
 
 def _last(pattern: regex.Pattern[str], text: str, lo: int, hi: int) -> regex.Match[str] | None:
