@@ -69,6 +69,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--out", help="page to write (default: <data>/review/<record>.html, where `report` links to it)"
     )
+    p.add_argument(
+        "--source-root",
+        default=".",
+        help="folder the record's source.path is relative to, for drawing a PDF/OFD/scan's pages"
+        " (default: the current folder, where ingest ran)",
+    )
     p.set_defaults(func=cmd_review)
 
     p = subparsers.add_parser("report", help="index.html over all records, linking review pages and diffs")
@@ -155,7 +161,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 1
     out = Path(args.out) if args.out else review_page(path, Path(args.data))
     try:
-        write_review(record, out)
+        write_review(record, out, Path(args.source_root))
     except OSError as exc:
         return _fail(f"{out}: {os_reason(exc, out)}")
     print(out)

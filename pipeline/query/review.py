@@ -11,6 +11,9 @@ sentence gives three requirements; a contact line gives one entry per person),
 so the spans are first cut into non-overlapping segments, each labelled with
 every kind that covers it (``业绩条件×3``).  The page has no external assets:
 it must open from a mail attachment or a CI artefact.
+
+For a PDF, OFD or scan, ``write_review`` also draws the source's pages with every fact's boxes
+on them, left of the text (``review_pages.py``); ``render_page`` alone draws the text only.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any, cast
 from pipeline.corrections import show
 from pipeline.diff.labels import num
 from pipeline.lexicon import labels
+from pipeline.query import review_pages
 from pipeline.query.review_criteria import panel as criteria_panel
 from pipeline.query.tables import FACT_SCHEMAS, walk_clauses
 from pipeline.record_types import PolicyRecord
@@ -201,9 +205,15 @@ def _section_of(clause: str, titles: dict[str, str]) -> str:
     return top if top in titles else clause
 
 
-def render_page(record: PolicyRecord) -> str:
-    """The whole review page as one HTML string (deterministic: same record, same bytes)."""
+def render_page(record: PolicyRecord, pages: review_pages.SourcePages | None = None) -> str:
+    """The whole review page as one HTML string (deterministic: same record and pages, same bytes);
+    with ``pages``, the source's pages and the facts' boxes on them beside the text."""
     facts = facts_of(record)
+    drawn = {p.number for p in pages.pages} if pages else set()
+    boxes = review_pages.fact_boxes(
+        [(f.anchor, f.data, KINDS[f.kind][1], f"{KINDS[f.kind][0]}：{summary(f)}") for f in facts]
+    )
+    boxed = {b.anchor: b.page for b in boxes if b.page in drawn}
     segs = segments(facts)
     segment_of: dict[
         str, int
@@ -224,11 +234,15 @@ def render_page(record: PolicyRecord) -> str:
         cmd = show.command_for(record["record_id"], f.kind, f.data)
         return f'<code class="cmd">{e(cmd)}</code>' if cmd else ""
 
+    def on_page(f: Fact) -> str:
+        page = boxed.get(f.anchor)
+        return f' <a class="onpage" href="#box-{f.anchor}">第{page}页</a>' if page else ""
+
     for key in sorted(grouped, key=lambda k: (order.index(k) if k in order else len(order), k)):
         items = "".join(
-            f'<li><a href="#seg-{segment_of.get(f.anchor, 0)}"><span class="tag" style="background:{KINDS[f.kind][1]}">'
+            f'<li id="row-{f.anchor}"><a href="#seg-{segment_of.get(f.anchor, 0)}"><span class="tag" style="background:{KINDS[f.kind][1]}">'
             f"{e(KINDS[f.kind][0])}</span> {e(summary(f))}</a>{show.mark(f.data)} <small>条款 {e(f.clause)}</small>"
-            f"{command(f)}</li>"
+            f"{on_page(f)}{command(f)}</li>"
             for f in grouped[key]
         )
         panel.append(f"<h3>{e(titles.get(key, key))}</h3><ul>{items}</ul>")
@@ -271,6 +285,7 @@ aside a {{ color: #123; text-decoration: none; }} aside a:hover {{ text-decorati
 .warnings {{ background: #fff4e5; border: 1px solid #f0c36d; padding: 6px 10px; border-radius: 4px; }}
 mark:target {{ outline: 3px solid #d33; }}
 {show.STYLE}
+{review_pages.STYLE if pages else ""}
 </style>
 </head>
 <body>
@@ -280,6 +295,7 @@ mark:target {{ outline: 3px solid #d33; }}
 <div class="counts">{e(record["record_id"])} · {e(counts)} · {legend}</div>
 </header>
 <main>
+{review_pages.render(pages, boxes) if pages else ""}
 <section id="text">{render_text(record["text"], segs)}</section>
 <aside>
 <h2>警告</h2>
@@ -295,13 +311,17 @@ mark:target {{ outline: 3px solid #d33; }}
 """
 
 
-def write_review(record: PolicyRecord | Path, out: Path) -> Path:
-    """Render a record (or the record file at that path, read and validated) to ``out``."""
+def write_review(record: PolicyRecord | Path, out: Path, source_root: Path | None = None) -> Path:
+    """Render a record (or the record file at that path, read and validated) to ``out``, with the
+    pages of its source (``source.path`` under ``source_root``, by default the current folder)
+    when it is a PDF, OFD or scan."""
     from pipeline.store import write_atomic
 
     if isinstance(record, Path):
         record = read_record(record)
-    write_atomic(out, render_page(record))
+    wanted = [f.data["page"] for f in facts_of(record) if isinstance(f.data.get("page"), int)]
+    pages = review_pages.source_pages(record, wanted, source_root)
+    write_atomic(out, render_page(record, pages if pages.pages or pages.note else None))
     return out
 
 
