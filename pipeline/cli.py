@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from pipeline import bundles
 from pipeline.errors import IngestError
 from pipeline.manifest import MANIFEST, reason
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Input
@@ -73,7 +74,7 @@ def _files(paths: Sequence[str], out: Path) -> Iterator[Input]:
         p = Path(raw)
         if p.is_dir():
             unreadable: list[OSError] = []
-            found = _walk(p, out, unreadable)
+            found = bundles.mains(_walk(p, out, unreadable))  # a notice's attachments go with it
             for exc in unreadable:
                 where = str(exc.filename or raw)
                 yield Input(

@@ -28,7 +28,7 @@ PREFIX = {
 
 # evidence and free-text fields that do not say what the fact is
 _NOT_IDENTITY = frozenset(
-    {"id", "clause", "span", "text", "phrase_span", "page", "boxes", "note", "corrected"}
+    {"id", "clause", "span", "text", "phrase_span", "file", "page", "boxes", "note", "corrected"}
 )
 
 

@@ -1,7 +1,11 @@
-"""One file through every stage: load → normalize → segment → extract → record.
+"""One notice through every stage: load → normalize → segment → extract → record.
 
 ``ingest_file`` is what a notebook calls; the CLI adds batching, output and
-exit codes on top of it.
+exit codes on top of it. A notice with attachments (``pipeline/bundles.py``) is
+one record: each file is loaded, normalised and segmented on its own, then the
+attachments' texts follow the notice's in the record's text, each a top-level
+part of the clause tree (``att1``, ``att2`` …), and facts are read once over
+all of it; a fact read in an attachment names its ``file``.
 """
 
 from __future__ import annotations
@@ -9,16 +13,21 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
+from pipeline import bundles
 from pipeline.errors import IngestError, RecordInvalid
 from pipeline.extract import extract
 from pipeline.load import load
 from pipeline.normalize import normalize
-from pipeline.record import assemble, check_topic, validate
+from pipeline.record import assemble, check_topic, relative_path, validate
 from pipeline.segment import segment
-from pipeline.types import LoadedDocument, NormalizedText
+from pipeline.types import Clause, LoadedDocument, NormalizedText
+
+_PART_GAP = "\n\n"  # between the notice's text and each attachment's: a sentence never runs across
 
 
 def _page_lookup(doc: LoadedDocument, norm: NormalizedText) -> Callable[[int], int | None] | None:
@@ -79,11 +88,115 @@ def build_record(doc: LoadedDocument) -> dict[str, Any]:
     return record
 
 
+def _shifted(c: Clause, by: int, prefix: str) -> Clause:
+    return Clause(
+        f"{prefix}.{c.id}",
+        c.label,
+        c.heading,
+        (c.span[0] + by, c.span[1] + by),
+        c.text,
+        c.style,
+        [_shifted(ch, by, prefix) for ch in c.children],
+    )
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One file of a bundle in the record's text: where its text starts and ends, how it was read."""
+
+    start: int
+    end: int
+    doc: LoadedDocument
+    norm: NormalizedText
+    file: str | None  # None: the notice itself
+
+
+def _beside(main: str, attachment: str) -> str:
+    """An attachment's path as the record names it: under the notice's own ``source.path`` folder
+    (attachments always sit in the notice's folder or below it)."""
+    base = Path(relative_path(main)).parent
+    return (base / Path(attachment).relative_to(Path(main).parent)).as_posix()
+
+
+def _part_at(parts: list[_Part], offset: int) -> _Part:
+    i = bisect.bisect_right([p.start for p in parts], offset) - 1
+    return parts[max(i, 0)]
+
+
+def build_bundle_record(
+    doc: LoadedDocument, attachments: list[LoadedDocument], bundle: bundles.Bundle, notes: list[str]
+) -> dict[str, Any]:
+    """The validated record of a notice and its attachments (``notes``: what could not be read)."""
+    norm = normalize(doc.raw_text)
+    text = norm.text
+    clauses = segment(norm)
+    parts = [_Part(0, len(text), doc, norm, None)]
+    for k, att in enumerate(attachments, 1):
+        a_norm = normalize(att.raw_text)
+        start = len(text) + len(_PART_GAP)
+        text += _PART_GAP + a_norm.text
+        name = _beside(doc.path, att.path)
+        children = [_shifted(c, start, f"att{k}") for c in segment(a_norm)]
+        clauses.append(
+            Clause(f"att{k}", None, Path(att.path).name, (start, len(text)), a_norm.text, None, children)
+        )
+        parts.append(_Part(start, len(text), att, a_norm, name))
+    check_topic(text)
+    meta, facts, warnings = extract(text, clauses, doc.published)
+    lookups = [(_page_lookup(p.doc, p.norm), _box_lookup(p.doc, p.norm)) for p in parts]
+
+    def page_of(offset: int) -> int | None:
+        part = _part_at(parts, offset)
+        look = lookups[parts.index(part)][0]
+        return look(offset - part.start) if look else None
+
+    def boxes_of(span: tuple[int, int], page: int) -> list[list[float]]:
+        part = _part_at(parts, span[0])
+        look = lookups[parts.index(part)][1]
+        inside = (span[0] - part.start, min(span[1], part.end) - part.start)
+        return look(inside, page) if look else []
+
+    own = [f"{Path(a.path).name}: {w}" for a in attachments for w in a.warnings]
+    missing = [f"attachment {link} is linked from the page but not beside it" for link in bundle.missing]
+    missing += bundles.missing_listed(norm.text, bundle)
+    record = assemble(doc, text, clauses, meta, facts, [*warnings, *notes, *own, *missing], page_of, boxes_of)
+    listed: list[Any] = [
+        {"path": p.file, "sha256": p.doc.sha256, "format": p.doc.format, "clause": f"att{k}"}
+        for k, p in enumerate(parts[1:], 1)
+    ]
+    listed += [{"path": link, "missing": True} for link in bundle.missing]
+    local = {Path(link).name for link in bundle.missing} | {Path(a.path).name for a in attachments}
+    listed += [a for a in doc.attachments if not any(n in unquote(a) for n in local)]
+    record["source"]["attachments"] = listed
+    for items in [record["notice"]["cited_documents"], *record["facts"].values()]:
+        for fact in items:
+            if isinstance(fact, dict) and (file := _part_at(parts, fact["span"][0]).file):
+                fact["file"] = file
+    validate(record)
+    return record
+
+
+def _read_attachments(bundle: bundles.Bundle) -> tuple[list[LoadedDocument], list[str]]:
+    """The bundle's attachments as loaded; one that cannot be read is a warning, not a failure."""
+    docs, notes = [], []
+    for path in bundle.attachments:
+        try:
+            docs.append(load(path))
+        except IngestError as exc:
+            notes.append(f"attachment {path.name} not read: {exc.reason}")
+    return docs, notes
+
+
 def ingest_file(path: str | Path) -> dict[str, Any]:
-    """Read one notice file and return its policy record; raises ``IngestError`` naming the file."""
+    """Read one notice file (with its attachments, when it has any) and return its policy record;
+    raises ``IngestError`` naming the file."""
     doc = load(path)
     try:
-        return build_record(doc)
+        bundle = bundles.bundle_of(path)
+        if bundle is None:
+            return build_record(doc)
+        attachments, notes = _read_attachments(bundle)
+        return build_bundle_record(doc, attachments, bundle, notes)
     except IngestError as exc:
         exc.path = exc.path or str(path)
         raise

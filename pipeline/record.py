@@ -143,7 +143,8 @@ def _clause(c: Clause) -> dict[str, Any]:
     }
 
 
-def _relative(path: str) -> str:
+def relative_path(path: str) -> str:
+    """A source path as records name it: relative to the current folder, else its name."""
     p = Path(path)
     if not p.is_absolute():
         return p.as_posix()
@@ -197,7 +198,7 @@ def assemble(
         ],
     }
     source: dict[str, Any] = {
-        "path": _relative(doc.path),
+        "path": relative_path(doc.path),
         "sha256": doc.sha256,
         "format": doc.format,
         "ocr": doc.ocr,

@@ -19,13 +19,24 @@ Span = list[int]
 ISODate = NewType("ISODate", str)
 
 
+class Attachment(TypedDict):
+    """A file read with the notice (pipeline/bundles.py), or one it links or lists but lacks."""
+
+    path: str
+    sha256: NotRequired[str]
+    format: NotRequired[str]
+    clause: NotRequired[str]  # the top-level part of the clause tree holding its text: att1, att2 …
+    missing: NotRequired[bool]
+
+
 class Source(TypedDict):
     path: str
     sha256: str
     format: str
     ocr: bool
     pages: NotRequired[int]
-    attachments: NotRequired[list[str]]
+    # Attachment objects for the files of a bundle; plain strings for a web page's links read as text
+    attachments: NotRequired[list[str | Attachment]]
 
 
 class Corrected(TypedDict):
@@ -62,6 +73,7 @@ class CitedDocument(TypedDict):
     span: NotRequired[Span]
     text: NotRequired[str]
     phrase_span: NotRequired[Span]
+    file: NotRequired[str]
     page: NotRequired[int]
     boxes: NotRequired[list[list[float]]]
 
@@ -102,6 +114,7 @@ class Evidence(TypedDict):
     span: Span
     text: str
     phrase_span: NotRequired[Span]
+    file: NotRequired[str]
     page: NotRequired[int]
     boxes: NotRequired[list[list[float]]]
 

@@ -74,16 +74,21 @@ class Outcome:
 
 
 def file_sha256(path: str) -> str | None:
+    """The manifest's key of a file: its sha256, or for a notice with attachments one hash over
+    all its files (``bundles.digest``), so a changed attachment re-ingests the notice."""
+    from pipeline import bundles
+
     try:
         if Path(path).stat().st_size > MAX_BYTES:  # refused unread by the loader; no hash to key it by
             return None
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return bundles.digest(path, hashlib.sha256(Path(path).read_bytes()).hexdigest())
     except OSError:
         return None
 
 
 def process(path: str) -> Outcome:
     """Ingest one file; every failure comes back as data, not as an exception."""
+    from pipeline import bundles
     from pipeline.ingest import ingest_file
     from pipeline.store import dumps
 
@@ -98,7 +103,9 @@ def process(path: str) -> Outcome:
         line = f"error: {path}: internal error ({type(exc).__name__}: {exc})"
         return Outcome(path, file_sha256(path), None, 0, 0, line)
     n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
-    return Outcome(path, record["source"]["sha256"], dumps(record), n_facts, len(record["warnings"]), None)
+    key = bundles.digest(path, record["source"]["sha256"]) if record["source"].get("attachments") else None
+    sha = key or record["source"]["sha256"]
+    return Outcome(path, sha, dumps(record), n_facts, len(record["warnings"]), None)
 
 
 def _serve(conn: Connection) -> None:

@@ -172,3 +172,13 @@ def test_browser_shows_the_page_image_and_a_box_per_fact(pdf_record: dict[str, A
     assert len(drawn) == sum(len(f["boxes"]) for f in boxed)
     assert all(inside and row for _, inside, row in drawn)
     assert len({anchor for anchor, _, _ in drawn}) == len(boxed)  # a box for every fact with boxes
+
+
+def test_a_fact_read_in_an_attachment_gets_no_box_on_the_notice_s_pages(
+    pdf_record: dict[str, Any], tmp_path: Path
+) -> None:
+    record = copy.deepcopy(pdf_record)
+    fact = _boxed(record)[0]
+    fact["file"] = "附件1 评审条件.pdf"  # its page 2 is the attachment's, not the notice's page 2
+    page = _page(record, tmp_path)
+    assert page.count('class="box"') == sum(len(f["boxes"]) for f in _boxed(record)) - len(fact["boxes"])

@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.corrections.fields import LISTS
 
-_DROP = frozenset({"id", "clause", "span", "phrase_span", "page", "corrected"})
+_DROP = frozenset({"id", "clause", "span", "phrase_span", "file", "page", "corrected"})
 
 
 def _clauses(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ KeyFn = Callable[[Fact], Any]
 TextFn = Callable[[Fact], str]
 
 # evidence fields: where a fact was read, never what it says (nor who corrected it)
-EVIDENCE = frozenset({"id", "clause", "span", "text", "phrase_span", "page", "corrected"})
+EVIDENCE = frozenset({"id", "clause", "span", "text", "phrase_span", "file", "page", "corrected"})
 
 _LEAD_LABEL = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[）)、.．]|[①-⑳])\s*")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")

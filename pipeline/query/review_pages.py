@@ -194,6 +194,8 @@ def fact_boxes(facts: Sequence[tuple[str, Mapping[str, Any], str, str]]) -> list
     out = []
     for anchor, fact, colour, label in facts:
         page, boxes = fact.get("page"), fact.get("boxes")
+        if fact.get("file"):
+            continue  # read in an attachment: its page is that file's, not the notice's drawn here
         if isinstance(page, int) and boxes:
             out.append(FactBoxes(anchor, page, boxes, colour, label))
     return out
