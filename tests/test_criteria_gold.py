@@ -26,21 +26,7 @@ def _refs(node: dict) -> list[str]:
     return [node["ref"]] if "ref" in node else [r for ch in node.get("of", ()) for r in _refs(ch)]
 
 
-@pytest.mark.parametrize(
-    "gold",
-    [
-        pytest.param(
-            p,
-            marks=pytest.mark.xfail(
-                reason="授权发明专利可替代1篇论文: the substitute is not read yet", strict=True
-            ),
-        )
-        if p.stem == "seed-004"
-        else p
-        for p in SEEDS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("gold", SEEDS, ids=lambda p: p.stem)
 def test_seed_criteria_match_gold_exactly(gold: Path) -> None:
     want = cs.load_gold(gold)
     rec = json.loads(

@@ -125,6 +125,10 @@ class _Builder:
         special: list[tuple[str, str | None, dict[str, Any], Node, str | None]] = []
         for root in roots:
             sections = root["children"] or [root]
+            q = vocab.quantifier(own_text(root)) if root["children"] else None
+            if q is not None and q.op == "any":
+                # 学历、资历要求。应符合下列条件之一: the root is one condition, its items the choices
+                sections = [root]
             for sec in sections:
                 heading = sec.get("heading") or ""
                 route = vocab.route_of(heading, own_text(sec))

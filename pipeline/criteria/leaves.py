@@ -22,7 +22,9 @@ _SENTENCE = regex.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 _NUMBER = regex.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:项|篇|部|次|门|个|本|件|份|人)")
 _AND = regex.compile(r"并且|同时|且")
 _OR_START = regex.compile(r"^[\s，,；;、]*或")
+_REWARD = regex.compile(r"并[^。；;，,]{0,6}?(?:获得?|取得|荣获|被评为|受到)")
 _SUBSTITUTE = regex.compile(r"替代|代替|顶替")
+_CATEGORY = regex.compile(r"(?:要求|条件|资格|标准|情况|能力|水平)\s*$")
 _YEAR_KEYS = ("years", "basis", "cutoff", "degree")
 _COUNT_KEYS = ("kind", "subtype", "min_count", "unit", "level", "rank_max", "min_words", "min_amount_cny")
 
@@ -42,9 +44,16 @@ def own_text(c: dict[str, Any]) -> str:
 
 
 def clause_sentences(c: dict[str, Any], own: str) -> list[Sentence]:
-    """Sentences of the clause's own text after its label and heading."""
+    """Sentences of the clause's own text after its label and heading.
+
+    A heading that is itself a condition (2.按要求完成继续教育培训学习。) is read as a sentence: only
+    a category heading (学历要求, 业绩成果条件) is skipped.
+    """
     skip = 0
-    for part in (c.get("label"), c.get("heading")):
+    heading = c.get("heading")
+    if heading and vocab.tags(heading) and not _CATEGORY.search(heading):
+        heading = None
+    for part in (c.get("label"), heading):
         if part:
             i = own.find(part, skip)
             if 0 <= i <= skip + 4:
@@ -135,6 +144,9 @@ class Reader:
         nodes = _first_of_each_tag(nodes)
         nodes.extend(self._year_rows(cid, years))
         nodes.extend(self._count_runs(cid, counts))
+        for s in sentences:
+            if not any(s.start <= f["span"][0] < s.end for f in counts):
+                self._place_substitute(nodes, self._substitute(cid, s))
         if not nodes and not c["children"]:
             inline = vocab.quantifier(own_text(c))
             item = item or (inline is not None and inline.op == "any")
@@ -142,6 +154,8 @@ class Reader:
             implied = self._implied(c)
             if implied is not None:
                 nodes.append(implied)
+        elif item:
+            nodes.extend(self._rewards(sentences, years + counts, cid))
         nodes.sort(key=lambda n: n["span"][0])
         return nodes
 
@@ -187,10 +201,16 @@ class Reader:
             implied = self._implied_text(cid, (s.start + len(tail[0]) + 1, s.end), tail[1])
             if implied is not None:
                 out.append(implied)
-        for tag, always, _ in vocab.tags(s.text):
-            if always or not (with_facts or out):
-                out.append(self._leaf(cid, (s.start, s.end), "text", tag=tag))
-                break
+        bare = not (with_facts or out)
+        found = vocab.tags(s.text)
+        # every `always` tag (并通过鉴定或验收 beside 解决过重大难题), and the first other one when
+        # nothing else is read from the sentence
+        chosen = [t for t, always, _ in found if always]
+        first = next((t for t, always, _ in found if not always), None)
+        if bare and first is not None:
+            chosen.append(first)
+        for tag in sorted(chosen, key=[t for t, _, _ in found].index):
+            out.append(self._leaf(cid, (s.start, s.end), "text", tag=tag))
         return out
 
     def _year_rows(self, cid: str, years: list[dict[str, Any]]) -> list[Node]:
@@ -271,6 +291,48 @@ class Reader:
                 runs.append([leaf])
         return [run[0] if len(run) == 1 else self._wrap(cid, "any", run) for run in runs]
 
+    def _rewards(self, sentences: list[Sentence], facts: list[dict[str, Any]], cid: str) -> list[Node]:
+        """完成2项以上大中型工程设计…,并获得省部级以上表彰: the recognition a counted item must also have
+        won, read after the item's facts (an award or honour named without a count)."""
+        out = []
+        for s in sentences:
+            lo = max([f["span"][1] for f in facts if s.start <= f["span"][0] < s.end] + [s.start])
+            m = _REWARD.search(self.text, lo, s.end)
+            if m is None:
+                continue
+            kind = vocab.named_kind(self.text[m.start() : s.end])
+            if kind is not None and kind[0] in ("award", "honor"):
+                out.append(self._implied_leaf(cid, (m.start(), s.end), self.text[m.start() : s.end], kind))
+        return out
+
+    def _substitute(self, cid: str, s: Sentence) -> tuple[Node, str] | None:
+        """授权发明专利可替代1篇论文: an achievement without its own count that stands in for one
+        the clause counts, as (implied leaf, the kind it replaces); None when the sentence is no such."""
+        m = _SUBSTITUTE.search(s.text)
+        if m is None:
+            return None
+        head, tail = s.text[: m.start()], s.text[m.end() :]
+        kind, target = vocab.named_kind(head), vocab.named_kind(tail)
+        if kind is None or target is None or kind == target:
+            return None
+        leaf = self._implied_leaf(cid, (s.start, s.end), head, kind)
+        return leaf, target[0]
+
+    def _place_substitute(self, nodes: list[Node], found: tuple[Node, str] | None) -> None:
+        """Put a substitute beside the count it replaces: the count's 或-run grows, a lone count becomes one."""
+        if found is None:
+            return
+        leaf, target = found
+        for i, n in enumerate(nodes):
+            if n.get("atom") == "count" and n["kind"] == target:
+                nodes[i] = self._wrap(n["clause"], "any", [n, leaf])
+                return
+            if n.get("op") == "any" and any(ch.get("atom") == "count" and ch["kind"] == target for ch in n["of"]):
+                n["of"].append(leaf)
+                n["span"] = [min(n["span"][0], leaf["span"][0]), max(n["span"][1], leaf["span"][1])]
+                n["text"] = self.text[n["span"][0] : n["span"][1]]
+                return
+
     def _wrap(self, cid: str, op: str, of: list[Node]) -> Node:
         lo = min(n["span"][0] for n in of)
         hi = max(n["span"][1] for n in of)
@@ -292,6 +354,11 @@ class Reader:
         kind = vocab.implied_kind(text)
         if kind is None:
             return None
+        return self._implied_leaf(cid, span, text, kind)
+
+    def _implied_leaf(
+        self, cid: str, span: tuple[int, int] | list[int], text: str, kind: tuple[str, str | None]
+    ) -> Node:
         return self._leaf(
             cid,
             span,

@@ -193,7 +193,8 @@ gold = {
             all_(
                 none_(st("retired"), st("public_servant")),
                 all_(deg(*UPB), yrs(5)),
-                txt("continuing_education"),
+                # 2.2 prints 公需课不少于24小时, 专业科目不少于56小时: printed counts (the flat gold has both)
+                all_(txt("continuing_education"), cnt("course", 24), cnt("course", 56)),
                 txt("assessment"),
                 any_(
                     cnt("award", 1, implied=True),
@@ -201,10 +202,12 @@ gold = {
                     cnt("project", 1, implied=True),
                     all_(cnt("project", 2), cnt("honor", 1, implied=True)),
                     all_(cnt("project", 2), cnt("honor", 1, implied=True)),
-                    all_(cnt("product", 2), cnt("honor", 1, implied=True)),
+                    # 重点新产品的研制 is a project by the record contract's 新产品 rule (as in the flat gold)
+                    all_(cnt("project", 2), cnt("honor", 1, implied=True)),
                     any_(cnt("standard", 1), cnt("standard", 2)),
                     all_(txt("outstanding"), txt("accepted")),
-                    cnt("paper", 1, "core"),
+                    # item 9 is cut before any number: no flat entry, so an implied count
+                    cnt("paper", 1, "core", implied=True),
                 ),
             ),
         ),
