@@ -205,7 +205,10 @@ class Reader:
         found = vocab.tags(s.text)
         # every `always` tag (并通过鉴定或验收 beside 解决过重大难题), and the first other one when
         # nothing else is read from the sentence
-        chosen = [t for t, always, _ in found if always]
+        # — unless it stands before the sentence's count: 意见被采纳…挽回重大损失1件以上 describes
+        # what is counted, while 并经验收通过 after the count is a condition of its own
+        number = _NUMBER.search(s.text) if with_facts else None
+        chosen = [t for t, always, at in found if always and (number is None or at[1] > number.start())]
         first = next((t for t, always, _ in found if not always), None)
         if bare and first is not None:
             chosen.append(first)
@@ -236,7 +239,10 @@ class Reader:
                 out.append(
                     {"clause": cid, "span": list(span), "text": facts[0]["text"], "op": "all", "of": leaves}
                 )
-        if len(out) > 1 and len({f["degree"] for f in years}) > 1:
+        # rows for different degrees are alternatives; so are rows of one degree joined by 或
+        # (博士…取得工程师职称后满2年;或具备博士学位,从事本专业技术工作满3年)
+        joined = any(_OR_START.match(facts[0]["text"]) for _, _, facts in rows[1:])
+        if len(out) > 1 and (len({f["degree"] for f in years}) > 1 or joined):
             return [self._wrap(cid, "any", out)]
         return out
 

@@ -176,11 +176,12 @@ gold = {
                 all_(txt("knowledge"), txt("knowledge")),
                 all_(txt("ability"), txt("other"), txt("ability")),
                 any_(any_(cnt("paper", 1, "general"), cnt("paper", 2, "general")), cnt("book", 1)),
+                # cases have no kind in the record contract: `other`, as in the flat gold
                 any_(
                     cnt("other", 2),
-                    any_(cnt("case", 1), cnt("case", 1)),
+                    any_(cnt("other", 1), cnt("other", 1)),
                     cnt("other", 1),
-                    any_(cnt("case", 10), cnt("case", 1)),
+                    any_(cnt("other", 10), cnt("other", 1)),
                     min=2,
                 ),
             ),
