@@ -333,7 +333,9 @@ class Reader:
             if n.get("atom") == "count" and n["kind"] == target:
                 nodes[i] = self._wrap(n["clause"], "any", [n, leaf])
                 return
-            if n.get("op") == "any" and any(ch.get("atom") == "count" and ch["kind"] == target for ch in n["of"]):
+            if n.get("op") == "any" and any(
+                ch.get("atom") == "count" and ch["kind"] == target for ch in n["of"]
+            ):
                 n["of"].append(leaf)
                 n["span"] = [min(n["span"][0], leaf["span"][0]), max(n["span"][1], leaf["span"][1])]
                 n["text"] = self.text[n["span"][0] : n["span"][1]]
