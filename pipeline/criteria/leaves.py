@@ -202,17 +202,17 @@ class Reader:
             if implied is not None:
                 out.append(implied)
         bare = not (with_facts or out)
-        found = vocab.tags(s.text)
+        tagged = vocab.tags(s.text)
         # every `always` tag (并通过鉴定或验收 beside 解决过重大难题), and the first other one when
         # nothing else is read from the sentence
         # — unless it stands before the sentence's count: 意见被采纳…挽回重大损失1件以上 describes
         # what is counted, while 并经验收通过 after the count is a condition of its own
         number = _NUMBER.search(s.text) if with_facts else None
-        chosen = [t for t, always, at in found if always and (number is None or at[1] > number.start())]
-        first = next((t for t, always, _ in found if not always), None)
+        chosen = [t for t, always, at in tagged if always and (number is None or at[1] > number.start())]
+        first = next((t for t, always, _ in tagged if not always), None)
         if bare and first is not None:
             chosen.append(first)
-        for tag in sorted(chosen, key=[t for t, _, _ in found].index):
+        for tag in sorted(chosen, key=[t for t, _, _ in tagged].index):
             out.append(self._leaf(cid, (s.start, s.end), "text", tag=tag))
         return out
 
