@@ -111,9 +111,97 @@ RULES = [
 ]
 
 
+UPB = ("bachelor", "second_bachelor", "master", "master_professional", "doctor")
+
+# Excerpts without a 申报条件 heading (web2-016, web-002 shapes): whole route lists.
+FLAT = [
+    # (二) announces a list of its own children and is still an item of the 之一 run above it; the
+    # paragraphs after its last item are back at the level of the text (the segmenter hangs them on
+    # item 2); the head 主持完成…5项以上,且符合下列条件之一: keeps its own count beside its list;
+    # 业绩显著 beside years alone is a demand of its own.
+    (
+        "符合下列条件之一:\n\n(一)具备大学本科以上学历,取得高级工程师职称后,从事本专业技术工作满5年。\n\n"
+        "(二)从事本专业技术工作满10年,业绩显著,并具备下列条件之一:\n\n1.获得省级科学技术二等奖以上。\n\n"
+        "2.获得国家发明专利金奖。\n\n熟练掌握本专业的法律法规和技术标准。\n\n"
+        "主持完成大中型工程项目5项以上,且符合下列条件之一:\n\n(一)发表核心期刊论文2篇以上。\n\n(二)出版专著1部以上。",
+        [
+            (
+                "regular",
+                group(
+                    "all",
+                    0,
+                    group(
+                        "any",
+                        1,
+                        group("all", 0, deg(*UPB), yrs(5)),
+                        group(
+                            "all",
+                            0,
+                            yrs(10, "work"),
+                            leaf("text", "outstanding"),
+                            group("any", 1, cnt("award", 1, implied=True), cnt("award", 1, implied=True)),
+                        ),
+                    ),
+                    leaf("text", "knowledge"),
+                    cnt("project", 5),
+                    group("any", 1, cnt("paper", 2, "core"), cnt("book", 1)),
+                ),
+            )
+        ],
+    ),
+    # A 破格 rule that prints its own years (不具备上述规定学历…满8年; 具备上述规定学历…满4年, where 上述
+    # is the 本科以上 of the row above) replaces the regular degree and years: it refers only to the
+    # other sections (专业理论知识要求:, 工作经历要求:), which a heading line ends the list before.
+    (
+        "学历、资历要求:\n符合下列条件之一,可申报:\n(一)具备大学本科以上学历,取得高级工程师职称后,从事本专业技术工作满5年。\n"
+        "(二)不具备上述规定学历要求,取得高级工程师职称后,从事本专业技术工作满8年,符合下列条件之一,可破格申报;"
+        "或具备上述规定学历条件,取得高级工程师职称后,从事本专业技术工作满4年,符合下列条件之一,可破格申报:\n"
+        "1. 获得省级科学技术二等奖以上。\n2. 在生产一线从事本专业技术工作累计满30年。\n"
+        "专业理论知识要求:\n熟练掌握本专业的法律法规和技术标准。\n工作经历要求:\n须具备下列条件之一:\n"
+        "(一)主持完成2项以上省级以上工程项目。",
+        [
+            (
+                "exceptional",
+                group(
+                    "all",
+                    0,
+                    group("any", 1, yrs(8), group("all", 0, deg(*UPB), yrs(4))),
+                    group("any", 1, cnt("award", 1, implied=True), yrs(30, "work")),
+                    ("ref",),
+                    ("ref",),
+                ),
+            ),
+            ("regular", group("all", 0, deg(*UPB), yrs(5), leaf("text", "knowledge"), cnt("project", 2))),
+        ],
+    ),
+    # Two years in one row joined by ,或 are alternatives under the row's degree.
+    (
+        "符合下列条件,可申报:\n(一)具备大学本科以上学历,担任审计机构负责人累计满5年,或在会计师事务所专职执业满5年。\n"
+        "(二)遵守职业道德。",
+        [
+            (
+                "regular",
+                group(
+                    "all",
+                    0,
+                    deg(*UPB),
+                    group("any", 1, yrs(5, "post"), yrs(5, "work")),
+                    leaf("text", "ethics"),
+                ),
+            )
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize(("body", "want"), RULES, ids=[f"rule-{i}" for i in range(len(RULES))])
 def test_rule(tmp_path: Path, body: str, want: Any) -> None:
     assert tree(tmp_path, body) == [("regular", want)]
+
+
+@pytest.mark.parametrize(("body", "want"), FLAT, ids=[f"flat-{i}" for i in range(len(FLAT))])
+def test_flat_excerpt_rule(tmp_path: Path, body: str, want: Any) -> None:
+    assert tree(tmp_path, body) == want
 
 
 def test_praise_before_the_count_is_no_condition() -> None:

@@ -9,6 +9,7 @@ else holds together.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,9 @@ _SENTENCE = regex.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 _NUMBER = regex.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:项|篇|部|次|门|个|本|件|份|人)")
 _AND = regex.compile(r"并且|同时|且")
 _OR_START = regex.compile(r"^[\s，,；;、]*或")
+_YEARS_AT = regex.compile(r"(?:满|以上|超过|不少于)?\s*\d+(?:\.\d+)?\s*年(?!度|底|\d)")
+_OR_CLAUSE = regex.compile(r"[，,；;]\s*或")
+_ABOVE = regex.compile(r"上述(?:规定)?的?(?:学历|学位)")
 _REWARD = regex.compile(r"并[^。；;，,]{0,6}?(?:获得?|取得|荣获|被评为|受到)")
 _SUBSTITUTE = regex.compile(r"替代|代替|顶替")
 _CATEGORY = regex.compile(r"(?:要求|条件|资格|标准|情况|能力|水平)\s*$")
@@ -72,6 +76,7 @@ class Reader:
         self.parent = parent
         self.years: dict[str, list[dict[str, Any]]] = {}
         self.counts: dict[str, list[dict[str, Any]]] = {}
+        self.upward: set[str] = set()  # degrees read so far as 及以上, for a later 上述学历
         for f in facts.get("service_years", []):
             self.years.setdefault(f["clause"], []).append(f)
         for f in facts.get("requirements", []):
@@ -118,8 +123,9 @@ class Reader:
         """The conditions the clause's own sentences state, in text order; 放宽 rows marked ``_relax``."""
         cid = c["id"]
         own_end = sentences[-1].end if sentences else c["span"][0]
-        years = [f for f in self.years.get(cid, []) if f["span"][0] < own_end]
-        counts = [f for f in self.counts.get(cid, []) if f["span"][0] < own_end]
+        lo = c["span"][0]  # a clause's detached tail (flat.detach_tail) shares its id
+        years = [f for f in self.years.get(cid, []) if lo <= f["span"][0] < own_end]
+        counts = [f for f in self.counts.get(cid, []) if lo <= f["span"][0] < own_end]
         nodes: list[Node] = []
         relax_pat = vocab.compiled("relaxation")
         for s in sentences:
@@ -140,7 +146,8 @@ class Reader:
                 n.get("_relax") and n["span"][0] <= s.start < n["span"][1] for n in nodes
             ):
                 continue
-            nodes.extend(self._words(cid, s, with_facts=i in has_fact))
+            counted = any(f["span"][0] < s.end and f["span"][1] > s.start for f in counts)
+            nodes.extend(self._words(cid, s, with_facts=i in has_fact, counted=counted))
         nodes = _first_of_each_tag(nodes)
         nodes.extend(self._year_rows(cid, years))
         nodes.extend(self._count_runs(cid, counts))
@@ -177,7 +184,7 @@ class Reader:
             "_relax": True,
         }
 
-    def _words(self, cid: str, s: Sentence, with_facts: bool) -> list[Node]:
+    def _words(self, cid: str, s: Sentence, with_facts: bool, counted: bool = False) -> list[Node]:
         """What a sentence says without numbers: cross-references, external rules, degrees, tags."""
         out: list[Node] = []
         for m in vocab.compiled("ref").finditer(s.text):
@@ -210,7 +217,9 @@ class Reader:
         number = _NUMBER.search(s.text) if with_facts else None
         chosen = [t for t, always, at in tagged if always and (number is None or at[1] > number.start())]
         first = next((t for t, always, _ in tagged if not always), None)
-        if bare and first is not None:
+        if first is not None and (bare or (first == "outstanding" and not counted and not out)):
+            # 满5年,成绩显著、贡献突出: praise beside years alone is a demand of its own (beside a
+            # count it describes what is counted)
             chosen.append(first)
         for tag in sorted(chosen, key=[t for t, _, _ in tagged].index):
             out.append(self._leaf(cid, (s.start, s.end), "text", tag=tag))
@@ -229,9 +238,19 @@ class Reader:
         out: list[Node] = []
         for degree, span, facts in rows:
             leaves = [self.years_leaf(f) for f in facts]
+            if len(leaves) > 1 and self._years_or(span, len(leaves)):
+                # 担任审计机构负责人…累计满5年,或在会计师事务所…专职执业满5年: either suffices
+                leaves = [self._wrap(cid, "any", leaves)]
             if degree is not None and degree in ladder:
                 text = facts[0]["text"]
-                degrees = vocab.upward_from(degree) if vocab.upward_after(text, degree) else [degree]
+                if vocab.upward_after(text, degree):
+                    degrees = vocab.upward_from(degree)
+                    self.upward.add(degree)
+                elif degree in self.upward and _ABOVE.search(text):
+                    # 具备上述规定学历(学位)条件: the degree rule printed above, 及以上 and all
+                    degrees = vocab.upward_from(degree)
+                else:
+                    degrees = [degree]
                 leaves.insert(0, self.degree_leaf(cid, span, degrees))
             if len(leaves) == 1:
                 out.append(leaves[0])
@@ -245,6 +264,13 @@ class Reader:
         if len(out) > 1 and (len({f["degree"] for f in years}) > 1 or joined):
             return [self._wrap(cid, "any", out)]
         return out
+
+    def _years_or(self, span: tuple[int, int], n: int) -> bool:
+        """Whether a row's years are printed as alternatives: a clause opening with 或 between them."""
+        found = list(_YEARS_AT.finditer(self.text, span[0], span[1]))
+        if len(found) != n:
+            return False
+        return all(_OR_CLAUSE.search(self.text, a.end(), b.start()) for a, b in itertools.pairwise(found))
 
     def _positions(self, counts: list[dict[str, Any]]) -> list[int]:
         """Where each count's number is printed, so the words between two counts can be read."""
