@@ -125,6 +125,10 @@ class _Builder:
         special: list[tuple[str, str | None, dict[str, Any], Node, str | None]] = []
         for root in roots:
             sections = root["children"] or [root]
+            q = vocab.quantifier(own_text(root)) if root["children"] else None
+            if q is not None and q.op == "any":
+                # 学历、资历要求。应符合下列条件之一: the root is one condition, its items the choices
+                sections = [root]
             for sec in sections:
                 heading = sec.get("heading") or ""
                 route = vocab.route_of(heading, own_text(sec))
@@ -203,8 +207,15 @@ class _Builder:
         members.append(node)
         has_refs = _has_refs(node)
         if route == "exceptional" and not has_refs:
+            # a 破格 rule that states its own years (不具备上述学历…满5年) replaces the regular rule of
+            # degree and years: only the other conditions still hold for it
+            own = _atoms(node) & {"years"}
             members.extend(
-                {"ref": n["clause"]} for n in regular if n["clause"] not in waives and n["clause"] != host
+                {"ref": n["clause"]}
+                for n in regular
+                if n["clause"] not in waives
+                and n["clause"] != host
+                and not (own and _atoms(n) & {"years", "degree"})
             )
         members.extend({"ref": b["clause"]} for b in bars)
         if len(members) == 1:
@@ -233,6 +244,10 @@ class _Builder:
 
 def _descendants(c: dict[str, Any]) -> list[str]:
     return [c["id"], *(d for ch in c["children"] for d in _descendants(ch))]
+
+
+def _atoms(node: Node) -> set[str]:
+    return {node["atom"]} if "atom" in node else {a for ch in node.get("of", ()) for a in _atoms(ch)}
 
 
 def _has_refs(node: Node) -> bool:

@@ -53,6 +53,7 @@ def flat_sections(
     A clause marked 破格 is not a condition of the run but a route of its own: it goes to ``extracted``.
     """
     out: list[Node] = []
+    sections = [part for c in sections for part in detach_tail(c)]
     i = 0
     while i < len(sections):
         c = sections[i]
@@ -80,7 +81,10 @@ def flat_sections(
         items: list[Node] = []
         lends: dict[str, Any] | None = None
         while i < len(sections):
-            if tail_quantifier(own_text(sections[i])) is not None:
+            nxt = sections[i]
+            # a sibling that announces a list of its own children is still an item of this run
+            # ((二)…满4年,并具备下列条件之一: 1. 2.); one whose list follows it starts a new run
+            if tail_quantifier(own_text(nxt)) is not None and (not nxt["children"] or _detached(nxt)):
                 if _detached(sections[i]):
                     lends = sections[i]
                     head = b.clause_node(_bare(lends), item=True)
@@ -94,13 +98,56 @@ def flat_sections(
             elif item is not None:
                 items.append(item)
             i += 1
-        if node is not None and not items:
+        if node is not None:  # the head's own conditions hold beside its list (…5次以上,且…之一:)
             out.append(node)
         if items:
             out.append(_group(c, q, items, text))
         if lends is not None:
             _append_list(b, lends, out)
     return out
+
+
+# where a list's last item ends: a blank line, or a line that is a heading of its own (专业理论知识要求:)
+_TAIL = regex.compile(
+    r"\n\s*\n(?!\s*[(（]?[\d一二三四五六七八九十]+[)）.、．])|\n(?=[^\n。；;：:]{2,24}[：:]\s*\n)"
+)
+
+
+def detach_tail(c: dict[str, Any]) -> list[dict[str, Any]]:
+    """A section, and what follows the last item of its list when that is no part of the item.
+
+    An unnumbered paragraph after a list's last item is back at the level of the text around
+    the list (the segmenter can only hang it on that item): 系统掌握…审计专业理论 after item 2,
+    专业理论知识要求: after item 4. It is returned as a section of its own, after this one.
+    """
+    if not c["children"]:
+        return [c]
+    path = [c]
+    while path[-1]["children"]:
+        path.append(path[-1]["children"][-1])
+    last = path[-1]
+    m = _TAIL.search(last["text"])
+    if m is None or not last["text"][m.end() :].strip():
+        return [c]
+    cut = last["span"][0] + m.start()
+    tail_text = last["text"][m.end() :]
+    tail = {
+        "id": last["id"],
+        "label": None,
+        "heading": None,
+        "children": [],
+        "text": tail_text,
+        "span": [last["span"][0] + m.end(), last["span"][1]],
+    }
+    item = dict(last, text=last["text"][: m.start()], span=[last["span"][0], cut])
+    for node in reversed(path[:-1]):
+        item = dict(
+            node,
+            children=[*node["children"][:-1], item],
+            span=[node["span"][0], cut],
+            text=node["text"][: cut - node["span"][0]],
+        )
+    return [item, tail]
 
 
 def _detached(c: dict[str, Any]) -> bool:

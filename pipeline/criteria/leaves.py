@@ -9,6 +9,7 @@ else holds together.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,12 @@ _SENTENCE = regex.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 _NUMBER = regex.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:项|篇|部|次|门|个|本|件|份|人)")
 _AND = regex.compile(r"并且|同时|且")
 _OR_START = regex.compile(r"^[\s，,；;、]*或")
+_YEARS_AT = regex.compile(r"(?:满|以上|超过|不少于)?\s*\d+(?:\.\d+)?\s*年(?!度|底|\d)")
+_OR_CLAUSE = regex.compile(r"[，,；;]\s*或")
+_ABOVE = regex.compile(r"上述(?:规定)?的?(?:学历|学位)")
+_REWARD = regex.compile(r"并[^。；;，,]{0,6}?(?:获得?|取得|荣获|被评为|受到)")
 _SUBSTITUTE = regex.compile(r"替代|代替|顶替")
+_CATEGORY = regex.compile(r"(?:要求|条件|资格|标准|情况|能力|水平)\s*$")
 _YEAR_KEYS = ("years", "basis", "cutoff", "degree")
 _COUNT_KEYS = ("kind", "subtype", "min_count", "unit", "level", "rank_max", "min_words", "min_amount_cny")
 
@@ -42,9 +48,16 @@ def own_text(c: dict[str, Any]) -> str:
 
 
 def clause_sentences(c: dict[str, Any], own: str) -> list[Sentence]:
-    """Sentences of the clause's own text after its label and heading."""
+    """Sentences of the clause's own text after its label and heading.
+
+    A heading that is itself a condition (2.按要求完成继续教育培训学习。) is read as a sentence: only
+    a category heading (学历要求, 业绩成果条件) is skipped.
+    """
     skip = 0
-    for part in (c.get("label"), c.get("heading")):
+    heading = c.get("heading")
+    if heading and vocab.tags(heading) and not _CATEGORY.search(heading):
+        heading = None
+    for part in (c.get("label"), heading):
         if part:
             i = own.find(part, skip)
             if 0 <= i <= skip + 4:
@@ -63,6 +76,7 @@ class Reader:
         self.parent = parent
         self.years: dict[str, list[dict[str, Any]]] = {}
         self.counts: dict[str, list[dict[str, Any]]] = {}
+        self.upward: set[str] = set()  # degrees read so far as 及以上, for a later 上述学历
         for f in facts.get("service_years", []):
             self.years.setdefault(f["clause"], []).append(f)
         for f in facts.get("requirements", []):
@@ -109,8 +123,9 @@ class Reader:
         """The conditions the clause's own sentences state, in text order; 放宽 rows marked ``_relax``."""
         cid = c["id"]
         own_end = sentences[-1].end if sentences else c["span"][0]
-        years = [f for f in self.years.get(cid, []) if f["span"][0] < own_end]
-        counts = [f for f in self.counts.get(cid, []) if f["span"][0] < own_end]
+        lo = c["span"][0]  # a clause's detached tail (flat.detach_tail) shares its id
+        years = [f for f in self.years.get(cid, []) if lo <= f["span"][0] < own_end]
+        counts = [f for f in self.counts.get(cid, []) if lo <= f["span"][0] < own_end]
         nodes: list[Node] = []
         relax_pat = vocab.compiled("relaxation")
         for s in sentences:
@@ -131,10 +146,14 @@ class Reader:
                 n.get("_relax") and n["span"][0] <= s.start < n["span"][1] for n in nodes
             ):
                 continue
-            nodes.extend(self._words(cid, s, with_facts=i in has_fact))
+            counted = any(f["span"][0] < s.end and f["span"][1] > s.start for f in counts)
+            nodes.extend(self._words(cid, s, with_facts=i in has_fact, counted=counted))
         nodes = _first_of_each_tag(nodes)
         nodes.extend(self._year_rows(cid, years))
         nodes.extend(self._count_runs(cid, counts))
+        for s in sentences:
+            if not any(s.start <= f["span"][0] < s.end for f in counts):
+                self._place_substitute(nodes, self._substitute(cid, s))
         if not nodes and not c["children"]:
             inline = vocab.quantifier(own_text(c))
             item = item or (inline is not None and inline.op == "any")
@@ -142,6 +161,8 @@ class Reader:
             implied = self._implied(c)
             if implied is not None:
                 nodes.append(implied)
+        elif item:
+            nodes.extend(self._rewards(sentences, years + counts, cid))
         nodes.sort(key=lambda n: n["span"][0])
         return nodes
 
@@ -163,7 +184,7 @@ class Reader:
             "_relax": True,
         }
 
-    def _words(self, cid: str, s: Sentence, with_facts: bool) -> list[Node]:
+    def _words(self, cid: str, s: Sentence, with_facts: bool, counted: bool = False) -> list[Node]:
         """What a sentence says without numbers: cross-references, external rules, degrees, tags."""
         out: list[Node] = []
         for m in vocab.compiled("ref").finditer(s.text):
@@ -187,10 +208,21 @@ class Reader:
             implied = self._implied_text(cid, (s.start + len(tail[0]) + 1, s.end), tail[1])
             if implied is not None:
                 out.append(implied)
-        for tag, always, _ in vocab.tags(s.text):
-            if always or not (with_facts or out):
-                out.append(self._leaf(cid, (s.start, s.end), "text", tag=tag))
-                break
+        bare = not (with_facts or out)
+        tagged = vocab.tags(s.text)
+        # every `always` tag (并通过鉴定或验收 beside 解决过重大难题), and the first other one when
+        # nothing else is read from the sentence
+        # — unless it stands before the sentence's count: 意见被采纳…挽回重大损失1件以上 describes
+        # what is counted, while 并经验收通过 after the count is a condition of its own
+        number = _NUMBER.search(s.text) if with_facts else None
+        chosen = [t for t, always, at in tagged if always and (number is None or at[1] > number.start())]
+        first = next((t for t, always, _ in tagged if not always), None)
+        if first is not None and (bare or (first == "outstanding" and not counted and not out)):
+            # 满5年,成绩显著、贡献突出: praise beside years alone is a demand of its own (beside a
+            # count it describes what is counted)
+            chosen.append(first)
+        for tag in sorted(chosen, key=[t for t, _, _ in tagged].index):
+            out.append(self._leaf(cid, (s.start, s.end), "text", tag=tag))
         return out
 
     def _year_rows(self, cid: str, years: list[dict[str, Any]]) -> list[Node]:
@@ -206,9 +238,19 @@ class Reader:
         out: list[Node] = []
         for degree, span, facts in rows:
             leaves = [self.years_leaf(f) for f in facts]
+            if len(leaves) > 1 and self._years_or(span, len(leaves)):
+                # 担任审计机构负责人…累计满5年,或在会计师事务所…专职执业满5年: either suffices
+                leaves = [self._wrap(cid, "any", leaves)]
             if degree is not None and degree in ladder:
                 text = facts[0]["text"]
-                degrees = vocab.upward_from(degree) if vocab.upward_after(text, degree) else [degree]
+                if vocab.upward_after(text, degree):
+                    degrees = vocab.upward_from(degree)
+                    self.upward.add(degree)
+                elif degree in self.upward and _ABOVE.search(text):
+                    # 具备上述规定学历(学位)条件: the degree rule printed above, 及以上 and all
+                    degrees = vocab.upward_from(degree)
+                else:
+                    degrees = [degree]
                 leaves.insert(0, self.degree_leaf(cid, span, degrees))
             if len(leaves) == 1:
                 out.append(leaves[0])
@@ -216,9 +258,19 @@ class Reader:
                 out.append(
                     {"clause": cid, "span": list(span), "text": facts[0]["text"], "op": "all", "of": leaves}
                 )
-        if len(out) > 1 and len({f["degree"] for f in years}) > 1:
+        # rows for different degrees are alternatives; so are rows of one degree joined by 或
+        # (博士…取得工程师职称后满2年;或具备博士学位,从事本专业技术工作满3年)
+        joined = any(_OR_START.match(facts[0]["text"]) for _, _, facts in rows[1:])
+        if len(out) > 1 and (len({f["degree"] for f in years}) > 1 or joined):
             return [self._wrap(cid, "any", out)]
         return out
+
+    def _years_or(self, span: tuple[int, int], n: int) -> bool:
+        """Whether a row's years are printed as alternatives: a clause opening with 或 between them."""
+        found = list(_YEARS_AT.finditer(self.text, span[0], span[1]))
+        if len(found) != n:
+            return False
+        return all(_OR_CLAUSE.search(self.text, a.end(), b.start()) for a, b in itertools.pairwise(found))
 
     def _positions(self, counts: list[dict[str, Any]]) -> list[int]:
         """Where each count's number is printed, so the words between two counts can be read."""
@@ -271,6 +323,50 @@ class Reader:
                 runs.append([leaf])
         return [run[0] if len(run) == 1 else self._wrap(cid, "any", run) for run in runs]
 
+    def _rewards(self, sentences: list[Sentence], facts: list[dict[str, Any]], cid: str) -> list[Node]:
+        """完成2项以上大中型工程设计…,并获得省部级以上表彰: the recognition a counted item must also have
+        won, read after the item's facts (an award or honour named without a count)."""
+        out = []
+        for s in sentences:
+            lo = max([f["span"][1] for f in facts if s.start <= f["span"][0] < s.end] + [s.start])
+            m = _REWARD.search(self.text, lo, s.end)
+            if m is None:
+                continue
+            kind = vocab.named_kind(self.text[m.start() : s.end])
+            if kind is not None and kind[0] in ("award", "honor"):
+                out.append(self._implied_leaf(cid, (m.start(), s.end), self.text[m.start() : s.end], kind))
+        return out
+
+    def _substitute(self, cid: str, s: Sentence) -> tuple[Node, str] | None:
+        """授权发明专利可替代1篇论文: an achievement without its own count that stands in for one
+        the clause counts, as (implied leaf, the kind it replaces); None when the sentence is no such."""
+        m = _SUBSTITUTE.search(s.text)
+        if m is None:
+            return None
+        head, tail = s.text[: m.start()], s.text[m.end() :]
+        kind, target = vocab.named_kind(head), vocab.named_kind(tail)
+        if kind is None or target is None or kind == target:
+            return None
+        leaf = self._implied_leaf(cid, (s.start, s.end), head, kind)
+        return leaf, target[0]
+
+    def _place_substitute(self, nodes: list[Node], found: tuple[Node, str] | None) -> None:
+        """Put a substitute beside the count it replaces: the count's 或-run grows, a lone count becomes one."""
+        if found is None:
+            return
+        leaf, target = found
+        for i, n in enumerate(nodes):
+            if n.get("atom") == "count" and n["kind"] == target:
+                nodes[i] = self._wrap(n["clause"], "any", [n, leaf])
+                return
+            if n.get("op") == "any" and any(
+                ch.get("atom") == "count" and ch["kind"] == target for ch in n["of"]
+            ):
+                n["of"].append(leaf)
+                n["span"] = [min(n["span"][0], leaf["span"][0]), max(n["span"][1], leaf["span"][1])]
+                n["text"] = self.text[n["span"][0] : n["span"][1]]
+                return
+
     def _wrap(self, cid: str, op: str, of: list[Node]) -> Node:
         lo = min(n["span"][0] for n in of)
         hi = max(n["span"][1] for n in of)
@@ -292,6 +388,11 @@ class Reader:
         kind = vocab.implied_kind(text)
         if kind is None:
             return None
+        return self._implied_leaf(cid, span, text, kind)
+
+    def _implied_leaf(
+        self, cid: str, span: tuple[int, int] | list[int], text: str, kind: tuple[str, str | None]
+    ) -> Node:
         return self._leaf(
             cid,
             span,

@@ -9,17 +9,49 @@ verdict.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import regex
+
+from pipeline import lexicon
 from pipeline.criteria import vocab
 from pipeline.errors import IngestError
 
 LEVELS = ("junior", "intermediate", "deputy_senior", "senior")
 ACHIEVEMENT_LEVELS = ("national", "provincial", "association", "municipal", "enterprise")
+
+
+_DEGREES = tuple(vocab.data()["degree"]["ladder"])
+# 2020-09-01 (and TOML's own dates), 2020/9/1, 2020.09.01, 2020年9月1日
+_DATE = regex.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")
+_TITLE_LEVELS = {
+    "初级": "junior",
+    "中级": "intermediate",
+    "副高级": "deputy_senior",
+    "副高": "deputy_senior",
+    "正高级": "senior",
+    "正高": "senior",
+}
+
+
+@functools.cache
+def _achievement_kinds() -> tuple[str, ...]:
+    """The requirement kinds of the record contract: a profile's kind outside them is a typo."""
+    return tuple(dict.fromkeys(k["kind"] for k in lexicon.load("requirements")["kind"]))
+
+
+@functools.cache
+def _subtypes() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {"paper": ["general", "core"]}
+    for k in lexicon.load("requirements")["kind"]:
+        if k.get("subtype"):
+            out.setdefault(k["kind"], []).append(k["subtype"])
+    return {k: tuple(v) for k, v in out.items()}
 
 
 class ProfileError(IngestError):
@@ -124,18 +156,37 @@ class _Reader:
             return value
         if not isinstance(value, str):
             raise self.fail(where, f"must be a date like 2020-09-01, not {_kind(value)}")
+        m = _DATE.fullmatch(value.strip())
+        if m is None:
+            raise self.fail(where, f"{value!r} is not a date (YYYY-MM-DD)")
         try:
-            return dt.date.fromisoformat(value)
+            return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
         except ValueError:
             raise self.fail(where, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+    def degree(self, value: Any, where: str) -> str | None:
+        """A degree word of the contract (master) or as a person writes it (硕士研究生, 大学本科)."""
+        if value is None or (isinstance(value, str) and value in _DEGREES):
+            return value if value is None else str(value)
+        if isinstance(value, str):
+            found = {k for k, _, _ in vocab.degrees(value) if k in _DEGREES}
+            if found == {"master", "master_professional"}:  # 工程类专业学位硕士: one degree, named twice
+                found = {"master_professional"}
+            if len(found) == 1:
+                return found.pop()
+        shown = self.text(value, where)
+        raise self.fail(where, f"{shown!r} is not one of {', '.join(_DEGREES)} (or 博士, 硕士, 本科 …)")
 
     def held(self, value: Any, where: str, levels: tuple[str, ...] | None = LEVELS) -> Held | None:
         if value is None:
             return None
         data = self.keys(value, {"name", "level", "obtained"}, where)
+        level = data.get("level")
+        if levels is not None and isinstance(level, str):
+            level = _TITLE_LEVELS.get(level, level)
         return Held(
             self.text(data.get("name"), f"{where}.name"),
-            self.text(data.get("level"), f"{where}.level", levels),
+            self.text(level, f"{where}.level", levels),
             self.date(data.get("obtained"), f"{where}.obtained"),
         )
 
@@ -149,9 +200,12 @@ class _Reader:
     def achievement(self, value: Any, where: str) -> Achievement:
         keys = {"kind", "subtype", "level", "count", "words", "amount_cny", "rank"}
         data = self.keys(value, keys, where)
-        kind = self.text(data.get("kind"), f"{where}.kind")
+        kind = self.text(data.get("kind"), f"{where}.kind", _achievement_kinds())
         if not kind:
             raise self.fail(f"{where}.kind", "missing")
+        subtypes = _subtypes().get(kind)
+        if data.get("subtype") is not None and subtypes is not None:
+            self.text(data.get("subtype"), f"{where}.subtype", subtypes)
         count = self.number(data.get("count", 1), f"{where}.count", whole=True)
         return Achievement(
             kind,
@@ -180,7 +234,6 @@ def parse_profile(data: Any, path: str = "<profile>") -> Profile:
     """A profile from parsed JSON/TOML; ``ProfileError`` names the first wrong field."""
     r = _Reader(path)
     d = r.keys(data, _KEYS, "")
-    degrees = tuple(vocab.data()["degree"]["ladder"])
     assessments = None
     if d.get("assessments") is not None:
         a = r.keys(d["assessments"], {"passed", "excellent"}, "assessments")
@@ -199,7 +252,7 @@ def parse_profile(data: Any, path: str = "<profile>") -> Profile:
     tags = tuple(e["tag"] for e in vocab.data()["tag"])
     return Profile(
         name=r.text(d.get("name"), "name") or Path(path).stem,
-        degree=r.text(d.get("degree"), "degree", degrees),
+        degree=r.degree(d.get("degree"), "degree"),
         professional_master=pm,
         title=r.held(d.get("title"), "title"),
         skill_level=r.held(d.get("skill_level"), "skill_level", None),  # 高级技师 … have no title level

@@ -173,8 +173,16 @@ def implied_kind(text: str) -> tuple[str, str | None] | None:
     """The achievement kind an item names without a count (获得省级科学技术二等奖 → award)."""
     if not compiled("implied", "cue").search(text):
         return None
+    return named_kind(text)
+
+
+def named_kind(text: str) -> tuple[str, str | None] | None:
+    """The first achievement kind a phrase names, without asking for a verb (授权发明专利 → patent)."""
     for kind, subtype, pattern in _kinds():
         if pattern.search(text):
+            if kind == "paper" and subtype is None:
+                core = regex.search(lexicon.load("requirements")["paper"]["core"], text)
+                subtype = "core" if core else "general"
             return kind, subtype
     return None
 

@@ -48,7 +48,9 @@ REF = {"ref": "?"}
 gold = {
     # 正高级工程师: a regular degree+years row, a 破格 route (no degree, or degree and 4 years) with a 之一 list
     "web-002": [
-        ("regular", all_(all_(deg(*UPB), yrs(5)), cnt("project", 2))),
+        # 专业理论知识要求: (精通…基础理论知识) is a section of conditions like the others: a text leaf
+        # (as web2-006/web2-036 keep theirs), and the 破格 route refers to it as to the 能力 list
+        ("regular", all_(all_(deg(*UPB), yrs(5)), txt("knowledge"), cnt("project", 2))),
         (
             "exceptional",
             all_(
@@ -61,6 +63,7 @@ gold = {
                     yrs(30, "work"),
                 ),
                 REF,
+                REF,
             ),
         ),
     ],
@@ -69,6 +72,8 @@ gold = {
         (
             "regular",
             all_(
+                # the opening 系统掌握专业基础理论和专业技术知识… is the notice's knowledge condition
+                txt("knowledge"),
                 any_(
                     all_(deg("doctor"), yrs(2)),
                     all_(deg("master"), yrs(8, "work"), yrs(5)),
@@ -157,14 +162,17 @@ gold = {
                 any_(
                     all_(deg(*UPB), any_(yrs(5, "post"), yrs(5, "work"))),
                     all_(
-                        yrs(4, "work"),
+                        # 从事审计相关工作满4年 counts from the 取得高级审计师职称后 of line 1: basis title, as
+                        # in the flat gold (a years leaf is its flat entry)
+                        yrs(4, "title"),
                         txt("outstanding"),
                         any_(cnt("award", 1, implied=True), cnt("honor", 1, implied=True)),
                     ),
                 ),
                 txt("knowledge"),
                 cnt("project", 5),
-                any_(cnt("project", 1), cnt("project", 2), cnt("project", 3), cnt("report", 6)),
+                # 被审计署/省级/设区市审计机关评为优秀审计项目 is an award, as the flat gold codes it
+                any_(cnt("award", 1), cnt("award", 2), cnt("award", 3), cnt("report", 6)),
             ),
         ),
     ],
@@ -176,11 +184,12 @@ gold = {
                 all_(txt("knowledge"), txt("knowledge")),
                 all_(txt("ability"), txt("other"), txt("ability")),
                 any_(any_(cnt("paper", 1, "general"), cnt("paper", 2, "general")), cnt("book", 1)),
+                # cases have no kind in the record contract: `other`, as in the flat gold
                 any_(
                     cnt("other", 2),
-                    any_(cnt("case", 1), cnt("case", 1)),
+                    any_(cnt("other", 1), cnt("other", 1)),
                     cnt("other", 1),
-                    any_(cnt("case", 10), cnt("case", 1)),
+                    any_(cnt("other", 10), cnt("other", 1)),
                     min=2,
                 ),
             ),
@@ -193,7 +202,8 @@ gold = {
             all_(
                 none_(st("retired"), st("public_servant")),
                 all_(deg(*UPB), yrs(5)),
-                txt("continuing_education"),
+                # 2.2 prints 公需课不少于24小时, 专业科目不少于56小时: printed counts (the flat gold has both)
+                all_(txt("continuing_education"), cnt("course", 24), cnt("course", 56)),
                 txt("assessment"),
                 any_(
                     cnt("award", 1, implied=True),
@@ -201,10 +211,12 @@ gold = {
                     cnt("project", 1, implied=True),
                     all_(cnt("project", 2), cnt("honor", 1, implied=True)),
                     all_(cnt("project", 2), cnt("honor", 1, implied=True)),
-                    all_(cnt("product", 2), cnt("honor", 1, implied=True)),
+                    # 重点新产品的研制 is a project by the record contract's 新产品 rule (as in the flat gold)
+                    all_(cnt("project", 2), cnt("honor", 1, implied=True)),
                     any_(cnt("standard", 1), cnt("standard", 2)),
                     all_(txt("outstanding"), txt("accepted")),
-                    cnt("paper", 1, "core"),
+                    # item 9 is cut before any number: no flat entry, so an implied count
+                    cnt("paper", 1, "core", implied=True),
                 ),
             ),
         ),
