@@ -193,6 +193,6 @@ EDGE_PAGE_NUMBER = regex.compile(
 # a line that starts a block — a clause number, a list item, an attachment, the contacts, the
 # distribution list, the signing date — and is never the continuation of the line above
 STARTS_BLOCK = regex.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|[①-⑳]"
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)]|\d+[.．、](?!\d)|[①-⑳]"
     r"|第[一二三四五六七八九十百\d]+[章条节]|附件|抄送|抄报|联系|\d{4}年\d{1,2}月\d{1,2}日)"
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import facts_of
+from tests.conftest import facts_of, run_text
 
 DEADLINES = [
     # (origin, text, notice year, signed, expected [(start, end)])
@@ -158,6 +158,20 @@ def test_names_printed_without_a_separator(run: str, names: list[str]) -> None:
     from pipeline.extract.contacts import _split_names
 
     assert _split_names(run) == names
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "phone"),
+    [
+        ("联系人：王静怡联系电话：0717-6881234", "王静怡", "0717-6881234"),
+        ("联系人：陈晓峰手机：13802945716", "陈晓峰", "13802945716"),
+        ("联系人：赵明远    联系电话：0379-63219875", "赵明远", "0379-63219875"),
+    ],
+)
+def test_name_run_into_the_next_label(line: str, name: str, phone: str) -> None:
+    """OCR loses the gap between a name and the 联系电话 after it (a scan of 王静怡    联系电话)."""
+    contacts = run_text(f"关于开展职称评审工作的通知\n{line}")["facts"]["contacts"]
+    assert [(c["name"], c["phone"]) for c in contacts] == [(name, phone)]
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ EMAIL = regex.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 URL = regex.compile(r"(?:https?://|www\.)[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]*)?")
 _NAME_SPLIT = regex.compile(r"[\s、和及/]+")
 _NOT_NAME = regex.compile(r"电话|方式|地址|邮箱")
+_NEXT_LABEL = regex.compile(r"(?:联系|办公|咨询)?(?:电话|手机|方式|地址|邮箱)")
 _ORG_WITH_ADDRESS = regex.compile(rf"(?P<org>[^（(]+?(?:{org_suffix()}))[（(](?P<addr>[^）)]+)[）)]")
 _OFFICE = rf"[\p{{Han}}（）()]{{2,30}}?(?:{office_suffix()})"
 _OFFICE_THEN_NAME = regex.compile(rf"(?P<org>{_OFFICE})(?P<name>\p{{Han}}{{2,3}})")
@@ -141,7 +142,9 @@ def _names_at(text: str, label_end: int, hi: int) -> list[str]:
         seg_end += 1
     names: list[str] = []
     for part in _NAME_SPLIT.split(text[label_end:seg_end]):
-        if _NOT_NAME.search(part):
+        # 王静怡联系电话: OCR loses the gap between the name and the next label
+        part = _NEXT_LABEL.split(part, maxsplit=1)[0]
+        if not part or _NOT_NAME.search(part):
             continue
         office = _OFFICE_THEN_NAME.fullmatch(part)
         if office:

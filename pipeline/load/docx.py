@@ -5,6 +5,7 @@ python-docx leaves out is the automatic numbering (``一、``, ``（一）``, ``
 a notice's clause structure often lives only there, so the numbering
 definitions are read and the number is printed back in front of the text.
 Tables become one line per row, cells joined by `` | ``, merged cells once.
+Text boxes (a masthead set in one) are read where they are anchored.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pipeline.load.package import check_unpacked
 from pipeline.types import LoadedDocument
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _CN = "零一二三四五六七八九"
 
 
@@ -110,6 +112,23 @@ def _numpr(el: Any) -> Any:
     return ppr.find(f"{_W}numPr") if ppr is not None else None
 
 
+def _boxed_lines(el: Any) -> list[str]:
+    """The paragraphs of the text boxes anchored in a paragraph, which python-docx's text leaves out.
+
+    WPS and many 公文 templates set the 发文机关标志 in a floating text box. Word writes each
+    box twice (DrawingML, and VML inside ``mc:Fallback`` for old readers): the fallback is skipped.
+    """
+    out = []
+    for box in el.iter(f"{_W}txbxContent"):
+        if any(a.tag == _MC_FALLBACK for a in box.iterancestors()):
+            continue
+        for p in box.iter(f"{_W}p"):
+            text = "".join(t.text or "" for t in p.iter(f"{_W}t")).strip()
+            if text:
+                out.append(text)
+    return out
+
+
 def _cell_text(cell: Any) -> str:
     return " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
 
@@ -143,6 +162,7 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
     lines: list[str] = []
     for el in doc.element.body.iterchildren():
         if el.tag == f"{_W}p":
+            lines.extend(_boxed_lines(el))
             para = Paragraph(el, doc)
             text = para.text.strip()
             label = numbering.label(el, para.style) if text else ""

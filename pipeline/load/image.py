@@ -20,7 +20,7 @@ MAX_PIXELS = 80_000_000  # a 600 dpi A3 page; larger is a decompression bomb, no
 def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    from pipeline.load import ocr
+    from pipeline.load import ocr, scan_clean
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
@@ -33,9 +33,10 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
     for index in range(frames):
         try:
             img.seek(index)
-            frame = ImageOps.exif_transpose(img.convert("L"))
+            frame = ImageOps.exif_transpose(img.convert("RGB"))
         except (OSError, ValueError) as exc:
             raise UnreadableInput(f"damaged image: frame {index + 1} cannot be decoded ({exc})") from None
+        frame = scan_clean.clean(frame)  # a photo's page cut out, light evened, the seal's red removed
         result = ocr.recognize(frame)
         if result.confidence < ocr.LOW_CONFIDENCE:
             warnings.append(f"page {index + 1}: low OCR confidence ({result.confidence:.2f})")

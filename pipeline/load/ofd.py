@@ -154,7 +154,7 @@ def _ocr_images(
 ) -> list[Line]:
     from PIL import Image, UnidentifiedImageError
 
-    from pipeline.load import ocr
+    from pipeline.load import ocr, scan_clean
     from pipeline.load.image import MAX_PIXELS
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -172,7 +172,8 @@ def _ocr_images(
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
             warnings.append(f"page {number}: image {media[rid]} cannot be decoded, not OCR'd")
             continue
-        result = ocr.recognize(img.convert("L"))
+        img = scan_clean.clean(img)  # an OFD of a colour scan carries the seal's red too
+        result = ocr.recognize(img)
         if result.confidence < ocr.LOW_CONFIDENCE:
             warnings.append(f"page {number}: low OCR confidence ({result.confidence:.2f})")
         sx, sy = bw / img.width * MM_TO_PT, bh / img.height * MM_TO_PT

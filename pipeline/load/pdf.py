@@ -13,6 +13,7 @@ Chinese) is rendered and OCR'd instead.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -139,7 +140,7 @@ def _lines(chars: list[_Char]) -> list[Line]:
     if cur:
         groups.append(cur)
     lines = []
-    for g in groups:
+    for g in _same_rows(groups):
         ink = [x for x in g if not x.c.isspace()]
         if not ink:
             continue
@@ -175,8 +176,40 @@ def _lines(chars: list[_Char]) -> list[Line]:
                 boxes=tuple(boxes) if cleaned == joined else None,
             )
         )
-    lines.sort(key=lambda ln: round(ln.top / max(ln.size * 0.5, 1)))
+    # one unit for the whole page: a per-line unit (half its own size) sorts a 22 pt title line
+    # above the 16 pt 文号 line printed over it
+    unit = max(statistics.median(ln.size for ln in lines) * 0.5, 1) if lines else 1
+    lines.sort(key=lambda ln: round(ln.top / unit))
     return lines
+
+
+def _same_rows(groups: list[list[_Char]]) -> list[list[_Char]]:
+    """Groups printed on one row merged, their characters in left-to-right order.
+
+    Content order is not reading order in every producer: LibreOffice draws a line's spaces,
+    or its “quotes” in the Western font, after the Chinese text of the line, so the row
+    arrives in two or three pieces (`王静怡联 系电话`, a `“ ”` line of its own).
+    """
+    rows: list[tuple[float, float, list[_Char]]] = []
+    for g in groups:
+        ink = [x for x in g if not x.c.isspace()]
+        if not ink:
+            rows.append((0.0, 0.0, g))
+            continue
+        top, bottom = min(x.top for x in ink), max(x.bottom for x in ink)
+        for n, (rt, rb, rg) in enumerate(rows):
+            overlap = min(bottom, rb) - max(top, rt)
+            if rb > rt and overlap > 0.6 * min(bottom - top, rb - rt):
+                rows[n] = (min(rt, top), max(rb, bottom), rg + g)
+                break
+        else:
+            rows.append((top, bottom, g))
+    out = []
+    for _top, _bottom, g in rows:
+        if any(b.left < a.left - 0.5 * a.size for a, b in itertools.pairwise(g) if not b.generated):
+            g = sorted(g, key=lambda x: x.left)  # stable: a generated space stays before its character
+        out.append(g)
+    return out
 
 
 def _path_count(page: Any) -> int:
@@ -246,22 +279,16 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
                 if not text.strip() and not _has_images(page):
                     pages.append(PageLines(index + 1, width, height, ()))
                     continue
-                from pipeline.load import ocr
+                from pipeline.load import ocr, scan_clean
 
-                scale = OCR_DPI / 72
-                image = page.render(scale=scale, grayscale=True).to_pil()
+                # in colour: the seal's red is told from black ink by its hue (scan_clean)
+                image = scan_clean.clean(page.render(scale=OCR_DPI / 72).to_pil())
                 result = ocr.recognize(image)
                 used_ocr = True
+                sx, sy = image.width / width, image.height / height  # a photo's page is cut out and warped
                 lines = [
                     layout.spread_boxes(
-                        Line(
-                            ln.text,
-                            ln.x0 / scale,
-                            ln.x1 / scale,
-                            ln.top / scale,
-                            ln.bottom / scale,
-                            ln.size / scale,
-                        )
+                        Line(ln.text, ln.x0 / sx, ln.x1 / sx, ln.top / sy, ln.bottom / sy, ln.size / sx)
                     )
                     for ln in result.lines
                 ]
