@@ -21,7 +21,8 @@ Why the rule looks like this:
   ``DIR/.duplicates.json`` keyed by its record file's sha256, so a re-run reads only new records.
 - **Deterministic over the set**: the canonical copy is the best of its group by text layer over
   OCR, complete over excerpt (the parts a full notice has: title, date, year, place, rules),
-  document formats over web pages over plain text, then the record name; groups are built from
+  document formats over web pages over plain text, fewer warnings (a repost's furniture costs
+  some), then the record name; groups are built from
   the pairs in a fixed order. A re-ingest that adds a copy rewrites the links it changes, each
   record atomically, to exactly the bytes a run from scratch writes.
 """
@@ -31,6 +32,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +44,7 @@ from pipeline.store import dumps, write_atomic
 
 CACHE = ".duplicates.json"  # signatures of the records last linked, by record name
 MANIFEST_KEY = "duplicates"  # the manifest's digest of the records last linked: unchanged → no work
-VERSION = "1"  # part of the digest and the cache: a changed rule relinks every folder
+VERSION = "2"  # part of the digest and the cache: a changed rule relinks every folder
 
 SIMILAR = 0.90  # Indel similarity of two whole texts
 CONTAINED = 0.95  # share of the shorter text found in order inside the longer
@@ -72,9 +74,12 @@ class Copy:
     ocr: bool
     missing: int  # parts of a full notice this record lacks
     format_rank: int
+    warnings: (
+        int  # a repost's furniture (a site's phone, a second title) costs warnings; a clean copy has fewer
+    )
 
-    def rank(self) -> tuple[int, int, int, str]:
-        return (int(self.ocr), self.missing, self.format_rank, self.name)
+    def rank(self) -> tuple[int, int, int, int, str]:
+        return (int(self.ocr), self.missing, self.format_rank, self.warnings, self.name)
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ def copy_of(name: str, record: Mapping[str, Any]) -> Copy:
         ocr=bool(source.get("ocr")),
         missing=missing,
         format_rank=_FORMAT_RANK.get(fmt, _TEXT_FORMATS.get(fmt, 3)),
+        warnings=len(record.get("warnings") or ()),
     )
 
 
@@ -139,14 +145,19 @@ def pair_reason(a: Copy, b: Copy, text_a: str, text_b: str) -> tuple[float, str]
         return None
     similarity = Indel.normalized_similarity(text_a, text_b)
     if similarity >= SIMILAR:
-        return similarity, f"text similarity {similarity:.2f}"
+        return similarity, f"text similarity {_two(similarity)}"
     short, long_ = sorted((len(text_a), len(text_b)))
     if short < CONTAINED_MIN_SHARE * long_:
         return None
     contained = LCSseq.similarity(text_a, text_b) / short
     if contained >= CONTAINED:
-        return contained, f"text containment {contained:.2f}"
+        return contained, f"text containment {_two(contained)}"
     return None
+
+
+def _two(score: float) -> str:
+    """Two decimals, cut rather than rounded: 1.00 only for texts that are equal."""
+    return f"{math.floor(score * 100 + 1e-9) / 100:.2f}"
 
 
 def _shingles(text: str) -> list[bytes]:
@@ -263,6 +274,7 @@ def _from_cache(name: str, sha: str, cached: Any) -> _Entry | None:
             ocr=c["ocr"],
             missing=c["missing"],
             format_rank=c["format_rank"],
+            warnings=c["warnings"],
         )
         return _Entry(sha, copy, cached["signature"], link)
     except (KeyError, TypeError):
@@ -285,6 +297,7 @@ def _cache_json(entry: _Entry) -> dict[str, Any]:
             "ocr": c.ocr,
             "missing": c.missing,
             "format_rank": c.format_rank,
+            "warnings": c.warnings,
         },
     }
 
