@@ -72,7 +72,7 @@ def _write(out: Path, name: str, record: dict[str, object]) -> str:
 
 
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
     rng = random.Random(20261202)
     pool = _sentences()
     with tempfile.TemporaryDirectory() as tmp:

@@ -46,7 +46,7 @@ from pipeline.store import dumps, write_atomic
 
 CACHE = ".duplicates.json"  # signatures of the records last linked, by record name
 MANIFEST_KEY = "duplicates"  # the manifest's digest of the records last linked: unchanged → no work
-VERSION = "3"  # part of the digest and the cache: a changed rule relinks every folder
+VERSION = "4"  # part of the digest and the cache: a changed rule relinks every folder
 
 SIMILAR = 0.90  # Indel similarity of two whole texts
 CONTAINED = 0.95  # share of the shorter text found in order inside the longer
@@ -55,7 +55,7 @@ CONTAINED_MIN_SHARE = (
 )
 SHINGLE = 3
 NUM_PERM = 64
-LSH_THRESHOLD = 0.4  # Jaccard of 3-gram sets; a repost's furniture or an OCR copy stays far above it
+LSH_THRESHOLD = 0.5  # Jaccard of 3-gram sets; a repost's furniture or an OCR copy stays far above it
 
 # document formats (what was signed and published) over web pages over plain text scrapes
 _FORMAT_RANK = {"pdf": 0, "ofd": 0, "docx": 0, "doc": 0, "wps": 0, "rtf": 0, "odt": 0, "html": 1}
@@ -137,21 +137,20 @@ def conflict(a: Copy, b: Copy) -> str | None:
 
 def pair_reason(a: Copy, b: Copy, text_a: str, text_b: str) -> tuple[float, str] | None:
     """(strength, reason) when ``a`` and ``b`` are copies of one notice, else None."""
-    from rapidfuzz.distance import Indel, LCSseq
-
     if conflict(a, b):
         return None
     if a.doc_numbers & b.doc_numbers and a.title and a.title == b.title:
         return 2.0, "same 文号 and title"
-    if not text_a or not text_b:
-        return None
-    similarity = Indel.normalized_similarity(text_a, text_b)
+    from rapidfuzz.distance import Indel, LCSseq
+
+    short, long_ = sorted((len(text_a), len(text_b)))
+    if not short or short < CONTAINED_MIN_SHARE * long_:
+        return None  # neither reason can hold: spare the comparison
+    # the cut-offs let rapidfuzz stop as soon as a pair cannot reach them (most candidates)
+    similarity = Indel.normalized_similarity(text_a, text_b, score_cutoff=SIMILAR)
     if similarity >= SIMILAR:
         return similarity, f"text similarity {_two(similarity)}"
-    short, long_ = sorted((len(text_a), len(text_b)))
-    if short < CONTAINED_MIN_SHARE * long_:
-        return None
-    contained = LCSseq.similarity(text_a, text_b) / short
+    contained = LCSseq.similarity(text_a, text_b, score_cutoff=math.ceil(CONTAINED * short)) / short
     if contained >= CONTAINED:
         return contained, f"text containment {_two(contained)}"
     return None
