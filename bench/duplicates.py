@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import duplicates  # noqa: E402
+from pipeline import duplicates_folder as duplicates  # noqa: E402
 
 CITIES = [
     "忻州市",

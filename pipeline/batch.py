@@ -37,7 +37,7 @@ from typing import Any, TextIO
 
 from pipeline.corrections import ingest as corrections
 from pipeline.corrections import store as corrections_store
-from pipeline.duplicates import link_copies
+from pipeline.duplicates_folder import link_copies
 from pipeline.manifest import (
     FOLDER_ERRNOS,
     MANIFEST,
@@ -224,7 +224,9 @@ def _run_locked(
     finally:
         if folder_error is None:
             _prune(out, entries, paths, prune, summary, plan.released)
-            link_copies(out, entries, manifest, journal.add, reporter.line)
+            link_copies(
+                out, entries, manifest, journal.add, lambda t: reporter.line(t, error=t.startswith("error:"))
+            )
         journal.close()
         if folder_error is None:
             wanted = {e["record"] for e in entries.values() if isinstance(e.get("record"), str)}

@@ -2,7 +2,7 @@
 
 The same notice reaches a collection several times — the PDF and the web page, a repost on a
 mirror site with its menus and footer around it — and each copy gives a record of its own. After
-a batch has written its records, ``link_folder`` decides over the folder's whole set of records
+a batch has written its records, ``duplicates_folder.link_folder`` decides over the folder's whole set of records
 which are copies of one notice, picks one of each group as canonical and writes into every other
 copy ``"duplicate_of": {"of": <canonical record's name>, "reason": …}``.
 
@@ -17,13 +17,12 @@ Why the rule looks like this:
   shorter text found almost whole inside one at most twice its length (``text containment 0.98``:
   the longest common subsequence over the shorter length — a repost with site furniture around it).
 - **Scales to 100,000 notices**: pairs are only scored when they share a 文号 or collide in a
-  MinHash LSH index of character 3-grams (datasketch); each record's signature is kept in
-  ``DIR/.duplicates.json`` keyed by its record file's sha256, so a re-run reads only new records.
+  MinHash LSH index of character 3-grams (datasketch); each record's signature is kept
+  (``pipeline.duplicates_folder``), so a re-run reads only new records.
 - **Deterministic over the set**: the canonical copy is the best of its group by text layer over
   OCR, complete over excerpt (the parts a full notice has: title, date, year, place, rules),
   document formats over web pages over plain text, fewer warnings (a repost's furniture costs
-  some), then the record name; groups are built from
-  the pairs in a fixed order. A re-ingest that adds a copy rewrites the links it changes, each
+  some), then the record name; groups are built from the pairs in a fixed order. A re-ingest that adds a copy rewrites the links it changes, each
   record atomically, to exactly the bytes a run from scratch writes.
 """
 
@@ -31,28 +30,16 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
-import json
 import math
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-import orjson
-
-from pipeline.store import dumps, write_atomic
-
-CACHE = ".duplicates.json"  # signatures of the records last linked, by record name
-MANIFEST_KEY = "duplicates"  # the manifest's digest of the records last linked: unchanged → no work
-VERSION = "4"  # part of the digest and the cache: a changed rule relinks every folder
 
 SIMILAR = 0.90  # Indel similarity of two whole texts
 CONTAINED = 0.95  # share of the shorter text found in order inside the longer
-CONTAINED_MIN_SHARE = (
-    0.5  # …when the shorter is at least half as long: below it, any text "contains" a short one
-)
+# …when the shorter is at least half as long: below it, any text "contains" a short one
+CONTAINED_MIN_SHARE = 0.5
 SHINGLE = 3
 NUM_PERM = 64
 LSH_THRESHOLD = 0.5  # Jaccard of 3-gram sets; a repost's furniture or an OCR copy stays far above it
@@ -239,195 +226,3 @@ def link(copies: Mapping[str, Copy], scored: Iterable[tuple[str, str, float, str
                 direct = f"{edges[(min(member, via), max(member, via))]} with {via}"
             links[member] = Link(best, direct)
     return links
-
-
-def digest(state: Mapping[str, str]) -> str:
-    """The set of (record name, record sha256) the links were last computed over."""
-    h = hashlib.sha256(VERSION.encode())
-    for name in sorted(state):
-        h.update(f"{name}\t{state[name]}\n".encode())
-    return h.hexdigest()
-
-
-@dataclass
-class _Entry:
-    sha256: str
-    copy: Copy
-    signature: str
-    link: Link | None  # what the record file says now
-
-
-def _read_cache(out: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((out / CACHE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if (
-        not isinstance(data, dict)
-        or data.get("version") != VERSION
-        or not isinstance(data.get("records"), dict)
-    ):
-        return {}
-    return data["records"]
-
-
-def _from_cache(name: str, sha: str, cached: Any) -> _Entry | None:
-    if not isinstance(cached, dict) or cached.get("sha256") != sha:
-        return None
-    try:
-        link = Link(**cached["link"]) if cached.get("link") else None
-        c = cached["copy"]
-        copy = Copy(
-            name=name,
-            title=c["title"],
-            doc_numbers=frozenset(c["doc_numbers"]),
-            year=c["year"],
-            province=c["province"],
-            city=c["city"],
-            issuers=frozenset(c["issuers"]),
-            ocr=c["ocr"],
-            missing=c["missing"],
-            format_rank=c["format_rank"],
-            warnings=c["warnings"],
-        )
-        return _Entry(sha, copy, cached["signature"], link)
-    except (KeyError, TypeError):
-        return None
-
-
-def _cache_json(entry: _Entry) -> dict[str, Any]:
-    c = entry.copy
-    return {
-        "sha256": entry.sha256,
-        "signature": entry.signature,
-        "link": entry.link.as_json() if entry.link else None,
-        "copy": {
-            "title": c.title,
-            "doc_numbers": sorted(c.doc_numbers),
-            "year": c.year,
-            "province": c.province,
-            "city": c.city,
-            "issuers": sorted(c.issuers),
-            "ocr": c.ocr,
-            "missing": c.missing,
-            "format_rank": c.format_rank,
-            "warnings": c.warnings,
-        },
-    }
-
-
-def _load(path: Path) -> dict[str, Any]:
-    record = orjson.loads(path.read_bytes())
-    if not isinstance(record, dict):
-        raise ValueError("not a record")
-    return record
-
-
-def _current_link(record: Mapping[str, Any]) -> Link | None:
-    dup = record.get("duplicate_of")
-    return Link(dup["of"], dup["reason"]) if isinstance(dup, dict) else None
-
-
-def link_folder(
-    out: Path,
-    records: Mapping[str, str],
-    state: dict[str, Any],
-    *,
-    rewritten: Callable[[str, str], None] = lambda name, sha: None,
-    say: Callable[[str], None] = lambda line: None,
-) -> None:
-    """Link the copies among ``records`` ({record name: sha256 of its file as written}) in ``out``.
-
-    ``state`` is the manifest, whose ``duplicates`` digest says whether the set changed since the
-    last linking (then nothing is read). ``rewritten(name, sha)`` hears of every record file
-    rewritten with its new sha256; ``say`` gets one line per link made or removed.
-    """
-    if state.get(MANIFEST_KEY) == digest(records):
-        return
-    cache = _read_cache(out)
-    entries: dict[str, _Entry] = {}
-    complete = True
-    for name in sorted(records):
-        entry = _from_cache(name, records[name], cache.get(name))
-        if entry is None:
-            try:
-                record = _load(out / name)
-                sig = signature(record.get("text") or "")
-                entry = _Entry(records[name], copy_of(name, record), sig, _current_link(record))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                complete = False  # a record file gone or damaged: the batch repairs it next run
-                continue
-        entries[name] = entry
-    copies = {name: e.copy for name, e in entries.items()}
-
-    @functools.lru_cache(maxsize=4096)  # pairs come sorted, so one side repeats: few reads, bounded memory
-    def text(name: str) -> str:
-        try:
-            return str(_load(out / name).get("text") or "")
-        except (OSError, ValueError):
-            return ""
-
-    scored = []
-    for a, b in candidates(copies, {n: e.signature for n, e in entries.items()}):
-        found = pair_reason(copies[a], copies[b], text(a), text(b))
-        if found is not None:
-            scored.append((a, b, *found))
-    links = link(copies, scored)
-    for name, entry in entries.items():
-        want = links.get(name)
-        if want == entry.link:
-            continue
-        try:
-            record = _load(out / name)
-            record.pop("duplicate_of", None)
-            if want is not None:
-                record["duplicate_of"] = want.as_json()
-            content = dumps(record)
-            write_atomic(out / name, content)
-        except (OSError, ValueError) as exc:
-            complete = False
-            say(f"error: {out / name}: cannot link its copies: {exc}")
-            continue
-        was = entry.link
-        entry.sha256 = hashlib.sha256(content.encode("utf-8")).hexdigest()
-        entry.link = want
-        records = {**records, name: entry.sha256}
-        rewritten(name, entry.sha256)
-        if want is None:
-            say(f"unlinked: {out / name} is no longer a copy of {out / was.of if was else 'another record'}")
-        else:
-            say(f"copy: {out / name} is a copy of {out / want.of} ({want.reason})")
-    write_atomic(
-        out / CACHE,
-        json.dumps(
-            {"version": VERSION, "records": {n: _cache_json(e) for n, e in sorted(entries.items())}},
-            ensure_ascii=False,
-            sort_keys=True,
-        )
-        + "\n",
-    )
-    if complete:
-        state[MANIFEST_KEY] = digest(records)
-    else:
-        state.pop(MANIFEST_KEY, None)
-
-
-def link_copies(
-    out: Path,
-    entries: dict[str, Any],
-    manifest: dict[str, Any],
-    journal: Callable[[str, dict[str, Any]], None],
-    say: Callable[[str], None],
-) -> None:
-    """The batch's post-pass over its manifest ``entries`` ({raw path: entry}): every record
-    rewritten gets its new sha256 in its entry, and the entry goes to the journal at once, so a
-    run killed before the manifest is written does not take its own links for damage."""
-    by_name = {e["record"]: p for p, e in sorted(entries.items()) if isinstance(e.get("record_sha256"), str)}
-
-    def rewritten(name: str, sha: str) -> None:
-        path = by_name[name]
-        entries[path]["record_sha256"] = sha
-        journal(path, entries[path])
-
-    records = {name: entries[path]["record_sha256"] for name, path in by_name.items()}
-    link_folder(out, records, manifest, rewritten=rewritten, say=say)
