@@ -1,7 +1,7 @@
 """Linking copies over a large records folder (``pipeline.duplicates.link_folder``).
 
 N distinct notices are made from the sentences of the seeds and held-out notices (each a
-random draw, with its own year and city), 2 % of them reposted with site furniture around
+random draw with characters swapped, with its own year and city), 2 % of them reposted with site furniture around
 them; minimal record files are written and linked three times: from scratch, again with nothing
 changed, and after one more copy arrives (the signatures of the others come from the cache).
 
@@ -75,12 +75,17 @@ def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
     rng = random.Random(20261202)
     pool = _sentences()
+    chars = sorted(set("".join(pool)))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         records: dict[str, str] = {}
         made = []
         for i in range(n):
-            text = "".join(rng.sample(pool, 40))
+            # drawn sentences, one character in six swapped: notices share vocabulary, not whole
+            # passages (mean 3-gram Jaccard of two notices 0.06; of the real excerpts 0.02)
+            text = "".join(
+                c if rng.random() > 1 / 6 else rng.choice(chars) for c in "".join(rng.sample(pool, 40))
+            )
             year, city = rng.randint(2015, 2030), rng.choice(CITIES)
             records[f"n{i:06d}.txt.json"] = _write(out, f"n{i:06d}.txt.json", _record(text, year, city))
             made.append((text, year, city))
