@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(PY) bench/bench.py
 	$(PY) bench/formats.py
 	$(PY) bench/hostile.py
+	$(PY) bench/duplicates.py
 
 accuracy: $(STAMP)
 	$(PY) scripts/accuracy.py --shared $(SHARED)

@@ -37,6 +37,7 @@ from typing import Any, TextIO
 
 from pipeline.corrections import ingest as corrections
 from pipeline.corrections import store as corrections_store
+from pipeline.duplicates_folder import link_copies
 from pipeline.manifest import (
     FOLDER_ERRNOS,
     MANIFEST,
@@ -221,9 +222,13 @@ def _run_locked(
     except FolderUnusable as exc:
         folder_error = exc
     finally:
-        journal.close()
         if folder_error is None:
             _prune(out, entries, paths, prune, summary, plan.released)
+            link_copies(
+                out, entries, manifest, journal.add, lambda t: reporter.line(t, error=t.startswith("error:"))
+            )
+        journal.close()
+        if folder_error is None:
             wanted = {e["record"] for e in entries.values() if isinstance(e.get("record"), str)}
             summary.corrections.extend(corrections.orphans(out, wanted))
             try:

@@ -201,6 +201,11 @@ class Criteria(TypedDict):
     routes: list[CriteriaRoute]
 
 
+class DuplicateOf(TypedDict):
+    of: str  # the canonical record's file name in the folder
+    reason: str
+
+
 class PolicyRecord(TypedDict):
     schema_version: str
     record_id: str
@@ -212,6 +217,7 @@ class PolicyRecord(TypedDict):
     criteria: Criteria
     warnings: list[str]
     corrections: NotRequired[list[Correction]]
+    duplicate_of: NotRequired[DuplicateOf]
 
 
 # fact list in ``facts`` → the type of one entry, in the record's order (emails/urls are plain strings)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -135,13 +135,23 @@ def _parse_slowly(raw: bytes, path: Path) -> object:
         raise BadRecord("not valid JSON: nested too deeply", str(path)) from None
 
 
-def iter_records(data: Path, problems: list[Problem] | None = None) -> Iterator[tuple[Path, PolicyRecord]]:
+def is_copy(record: Mapping[str, object]) -> bool:
+    """A record the batch linked to another copy of its notice (``pipeline.duplicates``)."""
+    return isinstance(record.get("duplicate_of"), dict)
+
+
+def iter_records(
+    data: Path, problems: list[Problem] | None = None, *, all_copies: bool = False
+) -> Iterator[tuple[Path, PolicyRecord]]:
     """(path, record) for every good record under ``data``, in path order.
 
     A bad file is appended to ``problems`` when the caller collects them, else
     printed at once as its ``error:`` line on stderr; either way the next file
     is read. NoRecords when the folder is missing or has no record files.
+    Copies of a notice held by another record (``duplicate_of``) are left out of a folder, so every
+    command counts a notice once, unless ``all_copies``; a record file named directly is always read.
     """
+    keep_copies = all_copies or data.is_file()
     for path in record_paths(data):
         try:
             record = read_record(path)
@@ -152,7 +162,8 @@ def iter_records(data: Path, problems: list[Problem] | None = None) -> Iterator[
             else:
                 problems.append(problem)
             continue
-        yield path, record
+        if keep_copies or not is_copy(record):
+            yield path, record
 
 
 @dataclass(frozen=True)
@@ -167,10 +178,11 @@ class Loaded:
             print(p.line(), file=sys.stderr)
 
 
-def load_folder(data: Path) -> Loaded:
-    """All of ``data`` at once; NoRecords when not one file in it is a readable record."""
+def load_folder(data: Path, *, all_copies: bool = False) -> Loaded:
+    """All of ``data`` at once (each notice once unless ``all_copies``); NoRecords when not one
+    file in it is a readable record."""
     problems: list[Problem] = []
-    records = list(iter_records(data, problems))
+    records = list(iter_records(data, problems, all_copies=all_copies))
     if not records and problems:
         Loaded(records, problems).print_problems()
         raise NoRecords(f"{data}: none of its {len(problems)} record files could be read")

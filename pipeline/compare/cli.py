@@ -30,6 +30,11 @@ def register(subparsers: Any) -> None:
         "--format", choices=("md", "html", "json", "xlsx"), default="md", help="output format (default: md)"
     )
     p.add_argument("--out", help="write to this file instead of standard output (needed for xlsx)")
+    p.add_argument(
+        "--all-copies",
+        action="store_true",
+        help="also every copy of a notice that another record holds; by default each notice is one column",
+    )
     p.set_defaults(func=cmd_compare)
 
 
@@ -48,7 +53,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print("error: --format xlsx writes a workbook: give --out FILE.xlsx", file=sys.stderr)
         return 2
     try:
-        loaded = load_folder(Path(args.data))
+        loaded = load_folder(Path(args.data), all_copies=args.all_copies)
     except NoRecords as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -22,6 +22,11 @@ def register(subparsers: Any) -> None:
         "--format", choices=("table", "md", "html", "json"), default="table", help="output (default: table)"
     )
     p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument(
+        "--all-copies",
+        action="store_true",
+        help="with --data: also every copy of a notice that another record holds; by default each notice once",
+    )
     p.set_defaults(func=cmd_check)
 
 
@@ -32,7 +37,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from pipeline.criteria.render import render
 
     profile = load_profile(args.profile)
-    records, problems = gather(args.inputs, args.data)
+    records, problems = gather(args.inputs, args.data, all_copies=args.all_copies)
     for line in problems:
         print(line, file=sys.stderr)
     doc = check_records(records, profile)

@@ -22,16 +22,24 @@ def _record(path: Path) -> dict[str, Any]:
     return dict(read_record(path))
 
 
-def gather(inputs: list[str], data: str | None) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
-    """(source, record) pairs in the order given (a folder's records sorted), and error lines."""
+def gather(
+    inputs: list[str], data: str | None, *, all_copies: bool = False
+) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    """(source, record) pairs in the order given (a folder's records sorted), and error lines.
+
+    A folder's copies of a notice held by another of its records (``duplicate_of``) are left out
+    unless ``all_copies``: an applicant hears of each notice once. Files named are always read."""
     from pipeline.ingest import ingest_file
-    from pipeline.records import NoRecords, record_paths
+    from pipeline.records import NoRecords, is_copy, record_paths
 
     paths: list[Path] = [Path(p) for p in inputs]
+    from_folder: dict[Path, bool] = {}
     problems: list[str] = []
     if data or not inputs:
         try:
-            paths.extend(record_paths(Path(data or "data/structured")))
+            found = record_paths(Path(data or "data/structured"))
+            from_folder.update((p, True) for p in found if p not in paths)
+            paths.extend(found)
         except NoRecords as exc:
             problems.append(f"error: {exc}")
     out: list[tuple[str, dict[str, Any]]] = []
@@ -41,6 +49,8 @@ def gather(inputs: list[str], data: str | None) -> tuple[list[tuple[str, dict[st
         except IngestError as exc:
             exc.path = exc.path or str(p)
             problems.append(exc.line())
+            continue
+        if from_folder.get(p) and not all_copies and is_copy(record):
             continue
         out.append((p.as_posix(), record))
     return out, problems

@@ -58,7 +58,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     problems: list[Problem] = []
     try:
-        records = find_records(Path(args.data), args.city, args.series, problems)
+        records = find_records(Path(args.data), args.city, args.series, problems, all_copies=args.all_copies)
     except NoRecords as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -100,4 +100,9 @@ def register(subparsers: Any) -> None:
         help="output format; html adds trend charts (default: md)",
     )
     h.add_argument("--out", help="write to this file instead of standard output")
+    h.add_argument(
+        "--all-copies",
+        action="store_true",
+        help="also every copy of a notice that another record holds; by default each notice counts once",
+    )
     h.set_defaults(func=cmd_history)

@@ -27,7 +27,12 @@ def _place_matches(record: Record, place: str) -> bool:
 
 
 def find_records(
-    folder: Path, city: str, series: str | None = None, problems: list[Problem] | None = None
+    folder: Path,
+    city: str,
+    series: str | None = None,
+    problems: list[Problem] | None = None,
+    *,
+    all_copies: bool = False,
 ) -> list[Record]:
     """Records under ``folder`` for that place (and series), sorted by year, issue date, id.
 
@@ -35,7 +40,7 @@ def find_records(
     silently out of the history.
     """
     out: list[Record] = []
-    for _path, record in iter_records(folder, problems):
+    for _path, record in iter_records(folder, problems, all_copies=all_copies):
         if not _place_matches(record, city):
             continue
         if series and (record["notice"]["series"] or "") != series:

@@ -13,13 +13,19 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pipeline.records import Problem
 
 DEFAULT_DATA = "data/structured"
 DEFAULT_TIMEOUT = 300.0  # seconds; the grouped count over 10,000 records takes 0.3 s, a runaway join forever
+
+
+ALL_COPIES_HELP = (
+    "also every copy of a notice that another record holds (the PDF beside the web page, reposts); "
+    "by default each notice counts once"
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="SECONDS",
         help=f"interrupt the query after this long (default: {DEFAULT_TIMEOUT:g})",
     )
+    p.add_argument("--all-copies", action="store_true", help=ALL_COPIES_HELP)
     p.set_defaults(func=cmd_query)
 
     p = subparsers.add_parser("export", help="write the record tables to Excel, Parquet or CSV")
@@ -59,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="zh: Chinese headers and names for codes (default for xlsx and CSV); "
         "code: the record's own names (Parquet always)",
     )
+    p.add_argument("--all-copies", action="store_true", help=ALL_COPIES_HELP)
     p.set_defaults(func=cmd_export)
 
     p = subparsers.add_parser("review", help="one HTML page showing a record's facts highlighted in its text")
@@ -80,6 +88,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = subparsers.add_parser("report", help="index.html over all records, linking review pages and diffs")
     p.add_argument("--data", default=DEFAULT_DATA, help=f"folder of records (default: {DEFAULT_DATA})")
     p.add_argument("--out", help="index page to write (default: <data>/index.html)")
+    p.add_argument("--all-copies", action="store_true", help=ALL_COPIES_HELP)
     p.set_defaults(func=cmd_report)
 
 
@@ -115,7 +124,10 @@ def cmd_query(args: argparse.Namespace) -> int:
     try:
         single_select(args.sql)  # a refused statement is refused before any record is read
         data = Path(args.data)
-        source = load_records(data, problems) if args.no_cache else cached_tables(data, problems)
+        if args.no_cache or args.all_copies:  # the cache holds each notice once
+            source: Any = load_records(data, problems, all_copies=args.all_copies)
+        else:
+            source = cached_tables(data, problems)
         result = run_query(source, args.sql, timeout=args.timeout)
     except QueryTimeout as exc:
         _named(problems)
@@ -135,7 +147,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     problems: list[Problem] = []
     try:
-        written = export(load_records(args.data, problems), args.to, args.labels)
+        written = export(load_records(args.data, problems, all_copies=args.all_copies), args.to, args.labels)
     except (NoRecords, ExportError) as exc:
         _named(problems)
         return _fail(str(exc))
@@ -189,7 +201,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.data) / "index.html"
     problems: list[Problem] = []
     try:
-        write_report(Path(args.data), out, problems)
+        write_report(Path(args.data), out, problems, all_copies=args.all_copies)
     except NoRecords as exc:
         return _fail(str(exc))
     print(out)

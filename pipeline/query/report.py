@@ -82,12 +82,14 @@ def _diff_html(old: Record, new: Record) -> str:
     return str(to_html(diff_records(old, new)))
 
 
-def write_report(data: Path, out: Path, problems: list[Problem] | None = None) -> Path:
+def write_report(
+    data: Path, out: Path, problems: list[Problem] | None = None, *, all_copies: bool = False
+) -> Path:
     """Write ``out`` (index.html), ``review/<record>.html`` and ``diff/<old>__<new>.html`` beside it.
 
     Damaged record files go to ``problems`` (else stderr) and get no row; the rest still do.
     """
-    loaded = load_folder(data)
+    loaded = load_folder(data, all_copies=all_copies)
     if problems is None:
         loaded.print_problems()
     else:

@@ -101,7 +101,7 @@ def find_record(ref: str, data: Path, problems: list[Problem] | None = None) -> 
         if ref in (candidate.name, candidate.name.removesuffix(".json")):
             return candidate
     if candidates:
-        for candidate, record in iter_records(data, problems):
+        for candidate, record in iter_records(data, problems, all_copies=True):
             if record["record_id"] == ref:
                 return candidate
     raise RecordNotFound(f"{ref}: no such record file, and no record with that id under {data}")

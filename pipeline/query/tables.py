@@ -116,6 +116,8 @@ NOTICE_SCHEMA: Schema = (
     ("source_format", "str"),
     ("record_file", "str"),
     ("corrected", "bool"),
+    ("duplicate_of", "str"),  # the canonical record's file when this record is a copy of its notice
+    ("duplicate_reason", "str"),
 )
 CLAUSE_SCHEMA: Schema = (("parent", "str"), ("depth", "int"), ("label", "str"), ("heading", "str"))
 # one row per node of the criteria tree: a group (op, min), a leaf (atom and its values) or a ref
@@ -180,13 +182,20 @@ def record_files(data: Path) -> list[Path]:
     return record_paths(data)
 
 
-def load_records(data_dir: str | Path = "data/structured", problems: list[Problem] | None = None) -> Tables:
+def load_records(
+    data_dir: str | Path = "data/structured",
+    problems: list[Problem] | None = None,
+    *,
+    all_copies: bool = False,
+) -> Tables:
     """Read every good record under ``data_dir`` into Tables (see module docstring for the columns).
 
     A damaged record file is appended to ``problems`` when given, else named on stderr; the
-    other records still load. NoRecords when the folder holds no readable record.
+    other records still load. NoRecords when the folder holds no readable record. Each notice
+    counts once: records that are copies of another (``duplicate_of``) are left out unless
+    ``all_copies``, and then their ``notices`` row names the canonical record.
     """
-    loaded = load_folder(Path(data_dir))
+    loaded = load_folder(Path(data_dir), all_copies=all_copies)
     if problems is None:
         loaded.print_problems()
     else:
@@ -250,6 +259,8 @@ def record_rows(file_name: str, record: PolicyRecord) -> Iterator[tuple[str, dic
             "source_format": source["format"],
             "record_file": file_name,
             "corrected": "corrected" in notice,
+            "duplicate_of": record.get("duplicate_of", {}).get("of"),
+            "duplicate_reason": record.get("duplicate_of", {}).get("reason"),
         },
     )
     for node, parent, depth in clauses:
