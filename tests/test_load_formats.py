@@ -122,6 +122,32 @@ def test_garbled_text_layer_detection(text: str, bad: bool) -> None:
     assert pdf_loader.garbled(text) is bad
 
 
+def test_pdf_chars_are_pdfium_char_by_char() -> None:
+    """The loader's shortcuts (text in one call, font size asked when the box height changes,
+    plain-pointer ctypes calls) give exactly what asking PDFium char by char gives."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
+    pages = 0
+    for name in (f"{SEEDS[0]}.pdf", f"{SEEDS[1]}.pdf", "fee_table.pdf"):
+        for page in pdfium.PdfDocument(FIXTURES / name):
+            textpage, height = page.get_textpage(), page.get_size()[1]
+            raw, rect, want = textpage.raw, c.FS_RECTF(), []
+            for i in range(textpage.count_chars()):
+                code = c.FPDFText_GetUnicode(raw, i)
+                if not code:
+                    continue
+                c.FPDFText_GetLooseCharBox(raw, i, rect)
+                size = c.FPDFText_GetFontSize(raw, i) or (rect.top - rect.bottom)
+                space = chr(code).isspace()
+                generated = space and bool(c.FPDFText_IsGenerated(raw, i))
+                box = (rect.left, rect.right, height - rect.top, height - rect.bottom)
+                want.append((chr(code), *box, size, generated, space))
+            assert pdf_loader._chars(textpage, height) == want
+            pages += 1
+    assert pages == 13
+
+
 def test_garbled_page_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     """A page whose text layer is private-use glyphs is rendered and OCR'd, with a warning."""
     from pipeline.load import ocr
@@ -129,10 +155,7 @@ def test_garbled_page_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     real_chars = pdf_loader._chars
 
     def broken(textpage: Any, height: float) -> list[Any]:
-        return [
-            pdf_loader._Char("\ue123", c.left, c.right, c.top, c.bottom, c.size, c.generated)
-            for c in real_chars(textpage, height)
-        ]
+        return [("\ue123", *c[1:]) for c in real_chars(textpage, height)]
 
     calls: list[Any] = []
 
