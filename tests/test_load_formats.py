@@ -159,7 +159,7 @@ def test_garbled_page_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
 
     calls: list[Any] = []
 
-    def fake_ocr(image: Any) -> OcrPage:
+    def fake_ocr(image: Any, settings: Any = None) -> OcrPage:
         calls.append(image.size)
         line = Line("关于开展职称评审工作的通知", 300, 900, 200, 240, 40)
         return OcrPage((line,), 0.5)

@@ -236,8 +236,7 @@ def assemble_boxes(pages: list[PageLines]) -> tuple[str, tuple[Page, ...], array
                 piece = ("\n" if parts else "") + text
             boxes.extend(_NO_BOX * (len(piece) - len(text)))
             if ln.boxes is not None and len(ln.boxes) == len(text):
-                for box in ln.boxes:
-                    boxes.extend(box or _NO_BOX)
+                boxes.extend([v for box in ln.boxes for v in (box or _NO_BOX)])
             else:
                 boxes.extend(_NO_BOX * len(text))
             if start is None:

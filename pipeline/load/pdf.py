@@ -17,6 +17,7 @@ import ctypes
 import functools
 import math
 import statistics
+from dataclasses import replace
 from typing import Any
 
 import regex
@@ -44,15 +45,17 @@ def garbled(text: str) -> bool:
     Broken CID fonts give private-use or replacement characters, or Latin
     gibberish where Chinese was printed; a scan gives no text at all.
     """
-    chars = [c for c in text if not c.isspace()]
-    if len(chars) < 10:
+    ink = "".join(text.split())
+    if len(ink) < 10:
         return True
-    bad = len(_BAD.findall(text))
-    if bad > 0.05 * len(chars):
+    bad = len(_BAD.findall(text))  # over the text: \x0b, \x0c and \x1c-\x1f count as spaces
+    if bad > 0.05 * len(ink):
         return True
-    han = len(_HAN.findall(text))
-    alnum = sum(1 for c in chars if c.isascii() and c.isalnum())
-    return han < 0.1 * len(chars) and alnum < 0.5 * len(chars)
+    han = len(_HAN.findall(ink))
+    if han >= 0.1 * len(ink):  # the usual Chinese page: no need to count the Latin letters
+        return False
+    alnum = sum(1 for c in ink if c.isascii() and c.isalnum())
+    return alnum < 0.5 * len(ink)
 
 
 _EMPTY_TREE = regex.compile(rb"/Count\s*0(?![0-9])")
@@ -295,7 +298,7 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
             raise EmptyInput("PDF has no pages")
         pages: list[PageLines] = []
         warnings: list[str] = []
-        used_ocr = False
+        scans: list[tuple[int, bool]] = []  # pages to OCR: index, whether a (garbled) text layer was there
         for index in range(len(pdf)):
             try:
                 page = pdf[index]
@@ -306,33 +309,9 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
                 raise UnreadableInput(f"damaged PDF: page {index + 1} cannot be read ({exc})") from None
             text = "".join(ch[0] for ch in chars)
             if garbled(text):
-                if not text.strip() and not _has_images(page):
-                    pages.append(PageLines(index + 1, width, height, ()))
-                    continue
-                from pipeline.load import ocr
-
-                scale = ocr.SETTINGS.dpi / 72
-                image = page.render(scale=scale, grayscale=True).to_pil()
-                result = ocr.recognize(image)
-                used_ocr = True
-                lines = [
-                    layout.spread_boxes(
-                        Line(
-                            ln.text,
-                            ln.x0 / scale,
-                            ln.x1 / scale,
-                            ln.top / scale,
-                            ln.bottom / scale,
-                            ln.size / scale,
-                        )
-                    )
-                    for ln in result.lines
-                ]
-                if text.strip():
-                    warnings.append(f"page {index + 1}: text layer is garbled, read by OCR instead")
-                if result.confidence < ocr.LOW_CONFIDENCE:
-                    warnings.append(f"page {index + 1}: low OCR confidence ({result.confidence:.2f})")
-                pages.append(PageLines(index + 1, width, height, tuple(lines)))
+                if text.strip() or _has_images(page):
+                    scans.append((index, bool(text.strip())))
+                pages.append(PageLines(index + 1, width, height, ()))
                 continue
             lines = _lines(chars)
             if _path_count(page) >= _MIN_TABLE_PATHS:
@@ -341,6 +320,8 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
                 if plumber is not None:
                     lines = _with_tables(lines, plumber.pages[index])
             pages.append(PageLines(index + 1, width, height, tuple(lines)))
+        if scans:
+            _ocr(pdf, scans, pages, warnings)
         raw, spans, boxes = layout.assemble_boxes(layout.drop_furniture(pages))
     finally:
         if plumber is not None:
@@ -352,10 +333,32 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
         format="pdf",
         raw_text=raw,
         pages=spans,
-        ocr=used_ocr,
+        ocr=bool(scans),
         warnings=tuple(warnings),
         boxes=boxes,
     )
+
+
+def _ocr(pdf: Any, scans: list[tuple[int, bool]], pages: list[PageLines], warnings: list[str]) -> None:
+    """Render and OCR the scanned pages (several at once, see ``ocr.recognize_pages``) into ``pages``."""
+    from pipeline.load import ocr
+
+    scale = ocr.SETTINGS.dpi / 72
+    images = (pdf[index].render(scale=scale, grayscale=True).to_pil() for index, _ in scans)
+    for (index, had_text), result in zip(scans, ocr.recognize_pages(images), strict=True):
+        lines = [
+            layout.spread_boxes(
+                Line(
+                    ln.text, ln.x0 / scale, ln.x1 / scale, ln.top / scale, ln.bottom / scale, ln.size / scale
+                )
+            )
+            for ln in result.lines
+        ]
+        if had_text:
+            warnings.append(f"page {index + 1}: text layer is garbled, read by OCR instead")
+        if result.confidence < ocr.LOW_CONFIDENCE:
+            warnings.append(f"page {index + 1}: low OCR confidence ({result.confidence:.2f})")
+        pages[index] = replace(pages[index], lines=tuple(lines))
 
 
 def _plumber(data: bytes) -> Any:
