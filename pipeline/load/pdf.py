@@ -51,7 +51,7 @@ def garbled(text: str) -> bool:
     bad = len(_BAD.findall(text))  # over the text: \x0b, \x0c and \x1c-\x1f count as spaces
     if bad > 0.05 * len(ink):
         return True
-    han = len(_HAN.findall(ink))
+    han = len(ink) - len(_HAN.sub("", ink))
     if han >= 0.1 * len(ink):  # the usual Chinese page: no need to count the Latin letters
         return False
     alnum = sum(1 for c in ink if c.isascii() and c.isalnum())
@@ -245,21 +245,38 @@ def _line(g: list[_Char]) -> Line | None:
     )
 
 
-def _path_count(page: Any) -> int:
+def _drawn(page: Any, kind: int, enough: int) -> int:
+    """How many objects of ``kind`` the page draws, itself or in a form it draws, counted up to ``enough``.
+
+    Raw calls rather than ``page.get_objects``, which wraps every object of the
+    page (every text run too) in a Python object only to read its type.
+    """
     import pypdfium2.raw as c
 
     n = 0
-    for _obj in page.get_objects(filter=(c.FPDF_PAGEOBJ_PATH,), max_depth=2):
-        n += 1
-        if n >= _MIN_TABLE_PATHS:
-            break
+    for i in range(c.FPDFPage_CountObjects(page.raw)):
+        obj = c.FPDFPage_GetObject(page.raw, i)
+        kind_i = c.FPDFPageObj_GetType(obj)
+        if kind_i == kind:
+            n += 1
+        elif kind_i == c.FPDF_PAGEOBJ_FORM:
+            for j in range(c.FPDFFormObj_CountObjects(obj)):
+                n += c.FPDFPageObj_GetType(c.FPDFFormObj_GetObject(obj, j)) == kind
+        if n >= enough:
+            return enough
     return n
+
+
+def _path_count(page: Any) -> int:
+    import pypdfium2.raw as c
+
+    return _drawn(page, c.FPDF_PAGEOBJ_PATH, _MIN_TABLE_PATHS)
 
 
 def _has_images(page: Any) -> bool:
     import pypdfium2.raw as c
 
-    return any(True for _ in page.get_objects(filter=(c.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+    return _drawn(page, c.FPDF_PAGEOBJ_IMAGE, 1) > 0
 
 
 def _cell(text: str | None) -> str:
@@ -307,7 +324,7 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
                 chars = _chars(textpage, height)
             except Exception as exc:  # pdfium raises its own error for a broken page object
                 raise UnreadableInput(f"damaged PDF: page {index + 1} cannot be read ({exc})") from None
-            text = "".join(ch[0] for ch in chars)
+            text = "".join([ch[0] for ch in chars])
             if garbled(text):
                 if text.strip() or _has_images(page):
                     scans.append((index, bool(text.strip())))
