@@ -298,3 +298,48 @@ def test_pdf_fact_boxes_hold_the_fact_text() -> None:
         if squash(inside) == squash(fact["text"]):
             checked += 1
     assert checked >= 0.9 * len(record["facts"]["fees"] + record["facts"]["service_years"]) > 0
+
+
+def test_ocr_pages_come_back_in_order_with_bounded_read_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages OCR'd several at once come back in page order; the renderer is never run far ahead."""
+    import dataclasses
+    import random
+    import threading
+    import time
+
+    from pipeline.load import ocr
+
+    rendered: list[int] = []
+    done: list[int] = []
+    threads: set[str] = set()
+
+    def fake(image: int, settings: Any = None) -> OcrPage:
+        time.sleep(random.Random(image).uniform(0, 0.02))  # pages finish out of order
+        threads.add(threading.current_thread().name)
+        done.append(image)
+        return OcrPage((Line(str(image), 0, 1, 0, 1, 1),), 1.0)
+
+    def pages() -> Any:
+        for n in range(12):
+            assert len(rendered) - len(done) <= 2 * 3  # never more than twice the threads waiting
+            rendered.append(n)
+            yield n
+
+    monkeypatch.setattr(ocr, "recognize", fake)
+    settings = dataclasses.replace(ocr.SETTINGS, pages=3)
+    got = [int(page.lines[0].text) for page in ocr.recognize_pages(pages(), settings)]
+    assert got == list(range(12))
+    assert len(threads) > 1 and all(name.startswith("ocr") for name in threads)
+
+
+def test_ocr_engine_is_built_with_the_chosen_settings() -> None:
+    """What SETTINGS says reaches rapidocr's config (a misspelt parameter key would be ignored)."""
+    from pipeline.load import ocr
+
+    engine = ocr._engine()
+    assert engine.cfg.Det.limit_side_len == ocr.SETTINGS.limit_side
+    assert engine.cfg.Det.limit_type == ocr.SETTINGS.limit_type
+    assert engine.use_cls is ocr.SETTINGS.use_cls
+    assert engine.cfg.Rec.rec_batch_num == ocr.SETTINGS.rec_batch
+    assert engine.cfg.EngineConfig.onnxruntime.intra_op_num_threads == ocr.SETTINGS.threads
+    assert engine.cfg.Det.model_path.endswith(ocr.SETTINGS.det.partition(":")[2])

@@ -3,9 +3,11 @@
 Nothing is downloaded at run time: rapidocr would fetch models it does not find,
 so every model path is given explicitly from the wheel's own ``models/`` folder,
 and a missing model is a ``MissingTool`` error rather than a network call.
-The engine is imported on first use (a text notice never pays for it) and runs
-with one inference thread per core we may use, so two pages of a batch do not
-fight over the same cores.
+The engine is imported on first use (a text notice never pays for it) and built
+once per process. Every setting that trades time for accuracy is in ``SETTINGS``
+(chosen on the seed scans: docs/ocr-tuning.md): a document's pages are OCR'd one
+per core at once, each session with one inference thread, which keeps the cores
+busier than splitting one page's small recognition calls between them.
 
 Scans are skewed by a degree or two; the line boxes' own slope gives the angle
 and the boxes are rotated back, so left-margin and indentation tests in
