@@ -110,7 +110,7 @@ def _warm(plain: Any) -> float:
     blank = np.full((64, 256, 3), 255, dtype=np.uint8)
     plain(blank)
     start = time.perf_counter()
-    ocr._engine()
+    ocr.recognize(blank)  # rapidocr loads each model on its first call
     return time.perf_counter() - start
 
 
