@@ -118,7 +118,10 @@ def _chars(textpage: Any, height: float) -> list[_Char]:
 
     raw = textpage.raw
     count = textpage.count_chars()
-    text = textpage.get_text_range() if count else ""
+    try:
+        text = textpage.get_text_range() if count else ""
+    except Exception:  # a page the one-call text cannot serve is still read char by char
+        text = ""
     if len(text) != count:
         text = "".join(chr(c.FPDFText_GetUnicode(raw, i)) for i in range(count))
     box, font_size, is_generated = _char_calls()
