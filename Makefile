@@ -51,6 +51,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench.py
 	$(PY) bench/formats.py
+	$(PY) bench/ocr.py
 	$(PY) bench/hostile.py
 	$(PY) bench/duplicates.py
 

@@ -31,7 +31,7 @@ from pipeline.errors import IngestError
 from pipeline.load.limits import MAX_BYTES
 
 DEFAULT_TIMEOUT_S = 600.0  # a scanned PDF is OCR'd at 5-10 s a page: long scans must pass
-DEFAULT_MEMORY_MB = 3072  # OCR of one 200-dpi page peaks near 1 GB
+DEFAULT_MEMORY_MB = 3072  # OCR of a scan, a page per core at once, peaks near 600 MB
 _POLL_S = 0.1  # how often a busy worker's memory is looked at
 _DEPTH = 2  # files handed to a worker at a time: one being read, one waiting
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096

@@ -122,6 +122,32 @@ def test_garbled_text_layer_detection(text: str, bad: bool) -> None:
     assert pdf_loader.garbled(text) is bad
 
 
+def test_pdf_chars_are_pdfium_char_by_char() -> None:
+    """The loader's shortcuts (text in one call, font size asked when the box height changes,
+    plain-pointer ctypes calls) give exactly what asking PDFium char by char gives."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
+    pages = 0
+    for name in (f"{SEEDS[0]}.pdf", f"{SEEDS[1]}.pdf", "fee_table.pdf"):
+        for page in pdfium.PdfDocument(FIXTURES / name):
+            textpage, height = page.get_textpage(), page.get_size()[1]
+            raw, rect, want = textpage.raw, c.FS_RECTF(), []
+            for i in range(textpage.count_chars()):
+                code = c.FPDFText_GetUnicode(raw, i)
+                if not code:
+                    continue
+                c.FPDFText_GetLooseCharBox(raw, i, rect)
+                size = c.FPDFText_GetFontSize(raw, i) or (rect.top - rect.bottom)
+                space = chr(code).isspace()
+                generated = space and bool(c.FPDFText_IsGenerated(raw, i))
+                box = (rect.left, rect.right, height - rect.top, height - rect.bottom)
+                want.append((chr(code), *box, size, generated, space))
+            assert pdf_loader._chars(textpage, height) == want
+            pages += 1
+    assert pages == 13
+
+
 def test_garbled_page_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     """A page whose text layer is private-use glyphs is rendered and OCR'd, with a warning."""
     from pipeline.load import ocr
@@ -129,14 +155,11 @@ def test_garbled_page_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     real_chars = pdf_loader._chars
 
     def broken(textpage: Any, height: float) -> list[Any]:
-        return [
-            pdf_loader._Char("\ue123", c.left, c.right, c.top, c.bottom, c.size, c.generated)
-            for c in real_chars(textpage, height)
-        ]
+        return [("\ue123", *c[1:]) for c in real_chars(textpage, height)]
 
     calls: list[Any] = []
 
-    def fake_ocr(image: Any) -> OcrPage:
+    def fake_ocr(image: Any, settings: Any = None) -> OcrPage:
         calls.append(image.size)
         line = Line("关于开展职称评审工作的通知", 300, 900, 200, 240, 40)
         return OcrPage((line,), 0.5)
@@ -275,3 +298,48 @@ def test_pdf_fact_boxes_hold_the_fact_text() -> None:
         if squash(inside) == squash(fact["text"]):
             checked += 1
     assert checked >= 0.9 * len(record["facts"]["fees"] + record["facts"]["service_years"]) > 0
+
+
+def test_ocr_pages_come_back_in_order_with_bounded_read_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages OCR'd several at once come back in page order; the renderer is never run far ahead."""
+    import dataclasses
+    import random
+    import threading
+    import time
+
+    from pipeline.load import ocr
+
+    rendered: list[int] = []
+    done: list[int] = []
+    threads: set[str] = set()
+
+    def fake(image: int, settings: Any = None) -> OcrPage:
+        time.sleep(random.Random(image).uniform(0, 0.02))  # pages finish out of order
+        threads.add(threading.current_thread().name)
+        done.append(image)
+        return OcrPage((Line(str(image), 0, 1, 0, 1, 1),), 1.0)
+
+    def pages() -> Any:
+        for n in range(12):
+            assert len(rendered) - len(done) <= 2 * 3  # never more than twice the threads waiting
+            rendered.append(n)
+            yield n
+
+    monkeypatch.setattr(ocr, "recognize", fake)
+    settings = dataclasses.replace(ocr.SETTINGS, pages=3)
+    got = [int(page.lines[0].text) for page in ocr.recognize_pages(pages(), settings)]
+    assert got == list(range(12))
+    assert len(threads) > 1 and all(name.startswith("ocr") for name in threads)
+
+
+def test_ocr_engine_is_built_with_the_chosen_settings() -> None:
+    """What SETTINGS says reaches rapidocr's config (a misspelt parameter key would be ignored)."""
+    from pipeline.load import ocr
+
+    engine = ocr._engine()
+    assert engine.cfg.Det.limit_side_len == ocr.SETTINGS.limit_side
+    assert engine.cfg.Det.limit_type == ocr.SETTINGS.limit_type
+    assert engine.use_cls is ocr.SETTINGS.use_cls
+    assert engine.cfg.Rec.rec_batch_num == ocr.SETTINGS.rec_batch
+    assert engine.cfg.EngineConfig.onnxruntime.intra_op_num_threads == ocr.SETTINGS.threads
+    assert engine.cfg.Det.model_path.endswith(ocr.SETTINGS.det.partition(":")[2])

@@ -51,11 +51,16 @@ class PageLines:
 _ENDS_SENTENCE = regex.compile(r"[。！？；：!?;:]$")
 _EDGE_BAND = 0.09  # share of the page height at top and bottom where running headers/footers live
 _ASCII_WORD = regex.compile(r"[A-Za-z]")
+# compiled once: ``regex.sub(pattern, ...)`` looks the pattern up in the module's cache on every
+# call, which on a 40-line page costs more than the substitution itself
+_SPACES = regex.compile(r"\s+")
+_DIGITS = regex.compile(r"\d+")
+_DOC_KIND_END = regex.compile(r"(?:通知|通告|公告|意见|办法|方案)$")
 
 
 def _shape(text: str) -> str:
     """A header line with its digits blanked: "第 3 页" and "第 4 页" have one shape."""
-    return regex.sub(r"\d+", "#", regex.sub(r"\s+", "", text))
+    return _DIGITS.sub("#", _SPACES.sub("", text))
 
 
 def drop_furniture(pages: list[PageLines]) -> list[PageLines]:
@@ -157,7 +162,7 @@ def _title_wrap(a: Line, b: Line, m: _Margins) -> bool:
         and _centred(a, m)
         and _centred(b, m)
         and not _ENDS_SENTENCE.search(a.text)
-        and not regex.search(r"(?:通知|通告|公告|意见|办法|方案)$", a.text)
+        and not _DOC_KIND_END.search(a.text)
         and (a.x1 - a.x0) > 0.6 * (m.right - m.left)
     )
 
@@ -194,7 +199,7 @@ def spread_boxes(ln: Line) -> Line:
 
 def clean_line(text: str) -> str:
     """Whitespace runs to one space; the loaders already dropped the gaps they invented between Han."""
-    return regex.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def assemble(pages: list[PageLines]) -> tuple[str, tuple[Page, ...]]:
@@ -231,8 +236,7 @@ def assemble_boxes(pages: list[PageLines]) -> tuple[str, tuple[Page, ...], array
                 piece = ("\n" if parts else "") + text
             boxes.extend(_NO_BOX * (len(piece) - len(text)))
             if ln.boxes is not None and len(ln.boxes) == len(text):
-                for box in ln.boxes:
-                    boxes.extend(box or _NO_BOX)
+                boxes.extend([v for box in ln.boxes for v in (box or _NO_BOX)])
             else:
                 boxes.extend(_NO_BOX * len(text))
             if start is None:
