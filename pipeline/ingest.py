@@ -7,6 +7,7 @@ exit codes on top of it.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 from pipeline.errors import IngestError, RecordInvalid
 from pipeline.extract import extract
-from pipeline.load import load
+from pipeline.load import load, load_bytes
 from pipeline.normalize import normalize
 from pipeline.record import assemble, check_topic, validate
 from pipeline.segment import segment
@@ -81,7 +82,17 @@ def build_record(doc: LoadedDocument) -> dict[str, Any]:
 
 def ingest_file(path: str | Path) -> dict[str, Any]:
     """Read one notice file and return its policy record; raises ``IngestError`` naming the file."""
-    doc = load(path)
+    return _record(load(path), path)
+
+
+def ingest_bytes(data: bytes, path: str, source: str) -> dict[str, Any]:
+    """The record of a file's bytes, read on a machine that may not have the file: ``path`` as
+    given names it in errors, ``source`` is the record's ``source.path`` as the machine that has
+    the file works it out (``record.source_path``), so the record is the one ``ingest_file`` gives."""
+    return _record(dataclasses.replace(load_bytes(data, path), path=source), path)
+
+
+def _record(doc: LoadedDocument, path: str | Path) -> dict[str, Any]:
     try:
         return build_record(doc)
     except IngestError as exc:

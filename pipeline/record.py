@@ -138,7 +138,8 @@ def _clause(c: Clause) -> dict[str, Any]:
     }
 
 
-def _relative(path: str) -> str:
+def source_path(path: str) -> str:
+    """A record's ``source.path``: relative to the working folder, or the file's name outside it."""
     p = Path(path)
     if not p.is_absolute():
         return p.as_posix()
@@ -192,7 +193,7 @@ def assemble(
         ],
     }
     source: dict[str, Any] = {
-        "path": _relative(doc.path),
+        "path": source_path(doc.path),
         "sha256": doc.sha256,
         "format": doc.format,
         "ocr": doc.ocr,
