@@ -23,6 +23,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import socket
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
@@ -78,10 +79,11 @@ class RayExecutor:
             return False
         quiet = {"logging_level": logging.ERROR, "log_to_driver": False}
         if self.address is None:
-            ray.init(
-                address="local", num_cpus=self.cpus or os.cpu_count() or 1, include_dashboard=False, **quiet
-            )
+            os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # a Ray of our own reports to no one
+            cpus = self.cpus or os.cpu_count() or 1
+            ray.init(address="local", num_cpus=cpus, include_dashboard=False, **quiet)
             return True
+        _reachable(self.address, _resolved(ray, self.address))
         try:
             ray.init(address=self.address, **quiet)
         except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -106,7 +108,7 @@ class RayExecutor:
                     if isinstance(job, Outcome):
                         done[nxt[0]] = job
                         continue
-                    sent = _Sent(nxt[0], job.path, hashlib.sha256(job.data).hexdigest(), ray.put(job))
+                    sent = _Sent(nxt[0], job.path, hashlib.sha256(job.data).hexdigest(), job)
                     running[task.remote(sent.job, limits, version)] = sent
                 if running:
                     [ref], _ = ray.wait(list(running), num_returns=1)
@@ -127,17 +129,43 @@ class RayExecutor:
 
 @dataclass
 class _Sent:
-    """A file in flight: where its outcome goes, its bytes in the object store, how often it was read."""
+    """A file in flight: where its outcome goes, what was sent, how often it was read."""
 
     index: int
     path: str
     sha256: str
-    job: Any  # ObjectRef of the Job, sent again without reading the file again
+    job: Job  # kept to send it again without reading the file again
     tries: int = 0
 
 
 def _last(outcome: Outcome, tries: int) -> Outcome:
     return dataclasses.replace(outcome, error=f"{outcome.error}, on each of {tries} tries")
+
+
+def _resolved(ray: Any, address: str) -> str:
+    """``auto`` as the HOST:PORT of the cluster ``ray start`` left on this machine (Ray's own lookup,
+    where this Ray version has it), so a cluster since stopped is said at once too."""
+    if address != "auto":
+        return address
+    try:
+        return ray._private.services.canonicalize_bootstrap_address(address) or address
+    except Exception:  # a private helper: when it moved or fails, ray.init says what it finds
+        return address
+
+
+def _reachable(given: str, address: str) -> None:
+    """A HOST:PORT nothing listens on is said in a second, not after Ray's minute of retries."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or "/" in address:
+        return  # auto, ray://…: Ray's to resolve
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        shown = given if given == address else f"{given} ({address})"
+        raise IngestError(
+            f"--address {shown}: no Ray cluster to join ({why[:1].lower() + why[1:]})"
+        ) from None
 
 
 def _job(path: str) -> Job | Outcome:

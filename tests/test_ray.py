@@ -28,6 +28,7 @@ def kill_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("kill")
     env = pytest.MonkeyPatch()
     env.setenv(TEST_KILL_ENV, str(folder))  # before ray.init: its workers inherit the environment
+    env.setenv("RAY_USAGE_STATS_ENABLED", "0")
     ray.init(
         address="local", num_cpus=2, include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False
     )
@@ -203,6 +204,22 @@ def test_address_without_ray_executor_is_a_usage_line(
     assert code == 1
     assert (
         capsys.readouterr().err == "error: --address is the Ray cluster to use: give it with --executor ray\n"
+    )
+
+
+def test_an_address_where_no_cluster_listens_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    cmd = [sys.executable, "-m", "pipeline", "ingest", "data/raw", "--out", str(tmp_path / "out")]
+    result = subprocess.run(
+        [*cmd, "--executor", "ray", "--address", "127.0.0.1:1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (
+        1,
+        "error: --address 127.0.0.1:1: no Ray cluster to join (connection refused)\n",
     )
 
 
