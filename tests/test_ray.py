@@ -177,6 +177,22 @@ def test_the_time_budget_is_kept_on_the_worker(
     ]
 
 
+def test_a_worker_with_another_pipeline_refuses_the_file() -> None:
+    """A worker machine with another checkout would write other records: the task says so instead."""
+    import os
+
+    from pipeline.ray_exec import _read
+    from pipeline.workers import Job, Limits
+
+    path = str(next(RAW.glob("*.txt")))
+    outcome, died = _read(Job(path, Path(path).read_bytes(), "x.txt"), Limits(), "0123456789abcdef")
+    assert not died and outcome.content is None
+    assert outcome.error is not None and outcome.error.startswith(
+        f"error: {path}: the Ray worker on {os.uname().nodename} runs another version of the pipeline ("
+    )
+    assert outcome.error.endswith(", not 0123456789abcdef)")
+
+
 def test_without_ray_the_executor_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
