@@ -7,6 +7,7 @@ reading the files and running twenty extraction regexes over them.
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import re
 import resource
@@ -107,7 +108,26 @@ def main() -> int:
                     str(jobs),
                 ]
             )
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # before Ray's processes
+        ray_row = "skipped: Ray is not installed (pip install -e '.[ray]')"
+        if importlib.util.find_spec("ray") is not None:
+            out = str(Path(tmp) / "out-ray")
+            ray_s = timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "pipeline",
+                    "ingest",
+                    str(src),
+                    "--out",
+                    out,
+                    "--executor",
+                    "ray",
+                    "--jobs",
+                    "2",
+                ]
+            )
+            ray_row = f"{ray_s:.2f} s ({N / ray_s:.0f} notices/s, incl. starting and stopping Ray)"
         big = Path(tmp) / "batch"
         big.mkdir()
         make_corpus(big, N_BATCH)
@@ -124,6 +144,7 @@ def main() -> int:
         ("ms per notice (--jobs 1, incl. start-up)", f"{per:.1f} ms ({per / floor_per:.1f}x floor)"),
         ("notices per second (--jobs 1)", f"{N / wall[1]:.0f}"),
         ("ingest --jobs 2, wall", f"{wall[2]:.2f} s ({N / wall[2]:.0f} notices/s)"),
+        ("ingest --executor ray --jobs 2 (a local Ray), wall", ray_row),
         ("start-up (ingest --help)", f"{startup * 1000:.0f} ms"),
         ("peak memory of one ingest process", f"{peak_mb:.0f} MB"),
         (f"{N_BATCH} notices, first run (--jobs 1)", f"{batch_first:.2f} s"),

@@ -25,7 +25,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 import sys
@@ -38,6 +37,8 @@ from typing import Any, TextIO
 from pipeline.corrections import ingest as corrections
 from pipeline.corrections import store as corrections_store
 from pipeline.duplicates_folder import link_copies
+from pipeline.executors import Executor, Local
+from pipeline.fingerprint import fingerprint
 from pipeline.manifest import (
     FOLDER_ERRNOS,
     MANIFEST,
@@ -51,7 +52,7 @@ from pipeline.manifest import (
     write_manifest,
 )
 from pipeline.store import record_names, write_atomic
-from pipeline.workers import Input, Limits, Outcome, file_sha256, outcomes, process
+from pipeline.workers import Input, Limits, Outcome, file_sha256, process
 
 __all__ = ["Input", "Limits", "Outcome", "fingerprint", "process", "run_batch"]
 
@@ -67,25 +68,6 @@ class Summary:
     # corrections not applied (stale, redundant) and corrections files whose record is gone
     corrections: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
-
-
-@functools.cache
-def fingerprint() -> str:
-    """A hash of everything that decides a record: the package's code, lexicon and the schema."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    # the analysis packages (diff, query) do not change records
-    files = sorted(
-        p
-        for p in root.rglob("*")
-        if p.suffix in {".py", ".toml", ".tsv"} and p.relative_to(root).parts[0] not in {"diff", "query"}
-    )
-    schema = root.parent / "schemas" / "policy-record.schema.json"
-    for p in [*files, schema]:
-        if p.exists():
-            h.update(p.relative_to(root.parent).as_posix().encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:16]
 
 
 class _Reporter:
@@ -162,8 +144,10 @@ def run_batch(
     prune: bool = False,
     limits: Limits | None = None,
     stream: TextIO | None = None,
+    executor: Executor | None = None,
 ) -> int:
-    """Ingest ``items`` into ``out``; returns the exit code (0 all written, 1 any failed)."""
+    """Ingest ``items`` into ``out`` (read by ``executor``, default ``jobs`` local worker
+    processes); returns the exit code (0 all written, 1 any failed)."""
     stream = stream or sys.stdout
     items = list(items)
     summary = Summary()
@@ -178,7 +162,8 @@ def run_batch(
     try:
         prepare(out)
         with locked(out, lambda text: reporter.line(text, error=True)):
-            _run_locked(list(good.values()), out, jobs, force, prune, limits or Limits(), summary, reporter)
+            run = executor or Local(jobs)
+            _run_locked(list(good.values()), out, run, force, prune, limits or Limits(), summary, reporter)
     except FolderUnusable as exc:
         summary.failed.append(exc.line)
         reporter.line(exc.line, error=True)
@@ -191,7 +176,7 @@ def run_batch(
 def _run_locked(
     items: list[Input],
     out: Path,
-    jobs: int | None,
+    executor: Executor,
     force: bool,
     prune: bool,
     limits: Limits,
@@ -214,7 +199,7 @@ def _run_locked(
     plan = _Plan()
     try:
         plan = _plan(items, names, entries, out, force, limits, summary, reporter, journal)
-        with contextlib.closing(outcomes(plan.todo, jobs or os.cpu_count() or 1, limits)) as results:
+        with contextlib.closing(executor.outcomes(plan.todo, limits)) as results:
             for o in results:
                 _take(o, names[o.path], entries, plan, out, limits, summary, reporter)
                 if o.path in entries:

@@ -111,16 +111,20 @@ def _at_least(minimum: float, kind: type[int] | type[float], what: str) -> Calla
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pipeline.batch import Limits, run_batch
+    from pipeline.executors import make
 
     out = Path(args.out)
     limits = Limits(timeout_s=args.timeout_per_file, memory_mb=args.memory_per_file)
+    if args.address is not None and args.executor != "ray":
+        raise IngestError("--address is the Ray cluster to use: give it with --executor ray")
+    executor = make(args.executor, jobs=args.jobs, address=args.address)
     return run_batch(
         list(_files(args.paths, out)),
         out,
-        jobs=args.jobs,
         force=args.force,
         prune=args.prune,
         limits=limits,
+        executor=executor,
     )
 
 
@@ -140,7 +144,21 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "--jobs",
         type=_at_least(1, int, "must be a whole number of at least 1"),
         default=None,
-        help="worker processes (default: number of cores)",
+        help="worker processes (default: number of cores); with --executor ray and no --address, "
+        "the CPUs of the Ray started for the run",
+    )
+    p.add_argument(
+        "--executor",
+        choices=("local", "ray"),
+        default="local",
+        help="local: worker processes on this machine (default); ray: Ray tasks, see --address",
+    )
+    p.add_argument(
+        "--address",
+        metavar="auto|HOST:PORT",
+        default=None,
+        help="the Ray cluster to run on (auto: the one `ray start` began here); "
+        "default: a Ray started on this machine for the run",
     )
     p.add_argument(
         "--timeout-per-file",

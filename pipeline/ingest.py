@@ -11,6 +11,7 @@ all of it; a fact read in an attachment names its ``file``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,9 +22,9 @@ from urllib.parse import unquote
 from pipeline import bundles
 from pipeline.errors import IngestError, RecordInvalid
 from pipeline.extract import extract
-from pipeline.load import load
+from pipeline.load import load, load_bytes
 from pipeline.normalize import normalize
-from pipeline.record import assemble, check_topic, relative_path, validate
+from pipeline.record import assemble, check_topic, source_path, validate
 from pipeline.segment import segment
 from pipeline.types import Clause, LoadedDocument, NormalizedText
 
@@ -114,7 +115,7 @@ class _Part:
 def _beside(main: str, attachment: str) -> str:
     """An attachment's path as the record names it: under the notice's own ``source.path`` folder
     (attachments always sit in the notice's folder or below it)."""
-    base = Path(relative_path(main)).parent
+    base = Path(source_path(main)).parent
     return (base / Path(attachment).relative_to(Path(main).parent)).as_posix()
 
 
@@ -190,13 +191,46 @@ def _read_attachments(bundle: bundles.Bundle) -> tuple[list[LoadedDocument], lis
 def ingest_file(path: str | Path) -> dict[str, Any]:
     """Read one notice file (with its attachments, when it has any) and return its policy record;
     raises ``IngestError`` naming the file."""
-    doc = load(path)
     try:
         bundle = bundles.bundle_of(path)
         if bundle is None:
-            return build_record(doc)
+            return build_record(load(path))
         attachments, notes = _read_attachments(bundle)
-        return build_bundle_record(doc, attachments, bundle, notes)
+        return build_bundle_record(load(path), attachments, bundle, notes)
+    except IngestError as exc:
+        exc.path = exc.path or str(path)
+        raise
+    except RecursionError:
+        raise RecordInvalid("clause tree too deep to process", str(path)) from None
+
+
+def ingest_bytes(
+    data: bytes,
+    path: str,
+    source: str,
+    bundle: bundles.Bundle | None = None,
+    attachments: tuple[tuple[str, bytes | None, str], ...] = (),
+) -> dict[str, Any]:
+    """The record of a file's bytes, read on a machine that may not have the file: ``path`` as
+    given names it in errors, ``source`` is the record's ``source.path`` as the machine that has
+    the file works it out (``record.source_path``), so the record is the one ``ingest_file`` gives.
+    A bundle's attachments come beside it as (path as given, bytes, or None and why the machine
+    that has them could not read them), since the reading machine cannot look for them."""
+    try:
+        doc = dataclasses.replace(load_bytes(data, path), path=source)
+        if bundle is None:
+            return build_record(doc)
+        docs, notes = [], []
+        for att_path, att_data, why in attachments:
+            # named as seen from ``source``, so ``_beside`` puts it where ``ingest_file`` does
+            seen = Path(source).parent / Path(att_path).relative_to(Path(path).parent)
+            try:
+                if att_data is None:
+                    raise IngestError(why, att_path)
+                docs.append(load_bytes(att_data, seen.as_posix()))
+            except IngestError as exc:
+                notes.append(f"attachment {Path(att_path).name} not read: {exc.reason}")
+        return build_bundle_record(doc, docs, bundle, notes)
     except IngestError as exc:
         exc.path = exc.path or str(path)
         raise

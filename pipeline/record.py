@@ -143,8 +143,8 @@ def _clause(c: Clause) -> dict[str, Any]:
     }
 
 
-def relative_path(path: str) -> str:
-    """A source path as records name it: relative to the current folder, else its name."""
+def source_path(path: str) -> str:
+    """A record's ``source.path``: relative to the working folder, or the file's name outside it."""
     p = Path(path)
     if not p.is_absolute():
         return p.as_posix()
@@ -198,7 +198,7 @@ def assemble(
         ],
     }
     source: dict[str, Any] = {
-        "path": relative_path(doc.path),
+        "path": source_path(doc.path),
         "sha256": doc.sha256,
         "format": doc.format,
         "ocr": doc.ocr,

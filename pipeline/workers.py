@@ -10,15 +10,19 @@ grown past ``--memory-per-file``, reports that file as failed with the reason, a
 fresh worker for the rest. A worker that dies on its own (a crash in native code, the kernel's
 OOM killer) is reported the same way.
 Results come back in input order, so ``--jobs 4`` writes exactly what ``--jobs 1`` writes.
+``Solo`` is the same watch over one file at a time, for a caller that is itself a worker (a Ray
+task, ``pipeline.ray_exec``): the file comes as bytes, the budgets are kept on the machine reading it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Generator
@@ -34,6 +38,7 @@ DEFAULT_TIMEOUT_S = 600.0  # a scanned PDF is OCR'd at 5-10 s a page: long scans
 DEFAULT_MEMORY_MB = 3072  # OCR of a scan, a page per core at once, peaks near 600 MB
 _POLL_S = 0.1  # how often a busy worker's memory is looked at
 _DEPTH = 2  # files handed to a worker at a time: one being read, one waiting
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -58,6 +63,22 @@ class Limits:
         return self.timeout_s > float(used.get("timeout_s") or 0) or (
             memory > 0 and (self.memory_mb == 0 or self.memory_mb > memory)
         )
+
+
+@dataclass(frozen=True)
+class Job:
+    """A file sent as its bytes, to a worker that may not have it: ``path`` as given (it names the
+    file in errors), ``source`` the record's ``source.path`` (``record.source_path``), worked out
+    where the file is."""
+
+    path: str
+    data: bytes
+    source: str
+    # a notice with attachments (``bundles``): its bundle, each attachment as (path as given,
+    # bytes, or None and why it could not be read), and the manifest key over all its files
+    bundle: Any = None
+    attachments: tuple[tuple[str, bytes | None, str], ...] = ()
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,16 +129,69 @@ def process(path: str) -> Outcome:
     return Outcome(path, sha, dumps(record), n_facts, len(record["warnings"]), None)
 
 
-def _serve(conn: Connection) -> None:
+def process_bytes(job: Job) -> Outcome:
+    """``process`` for a file sent as its bytes: the same outcome, the file never opened."""
+    from pipeline.ingest import ingest_bytes
+    from pipeline.store import dumps
+
+    kill_for_tests(job.path)
+    sha = job.key or hashlib.sha256(job.data).hexdigest()
+    try:
+        record = ingest_bytes(job.data, job.path, job.source, job.bundle, job.attachments)
+    except IngestError as exc:
+        exc.path = exc.path or job.path
+        return Outcome(job.path, sha, None, 0, 0, exc.line())
+    except MemoryError:
+        return Outcome(job.path, sha, None, 0, 0, f"error: {job.path}: ran out of memory", limited=True)
+    except Exception as exc:
+        return Outcome(
+            job.path, sha, None, 0, 0, f"error: {job.path}: internal error ({type(exc).__name__}: {exc})"
+        )
+    n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
+    return Outcome(job.path, sha, dumps(record), n_facts, len(record["warnings"]), None)
+
+
+# tests only: a folder D where ``D/<file name>.<kind>once`` (taken away as it strikes) or
+# ``D/<file name>.<kind>always`` kills the process reading that file as the kernel's OOM killer
+# would (kind "": the reading process, "ray-": the Ray worker above it; tests/test_ray.py)
+TEST_KILL_ENV = "PIPELINE_TEST_KILL_DIR"
+
+
+def kill_for_tests(path: str, kind: str = "") -> None:
+    folder = os.environ.get(TEST_KILL_ENV)
+    if not folder:
+        return
+    mark = f"{Path(folder) / Path(path).name}.{kind}"
+    if not Path(mark + "always").exists():
+        try:
+            Path(mark + "once").unlink()
+        except FileNotFoundError:
+            return
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _die_with(parent: int) -> None:
+    """A worker outlives no parent killed with SIGKILL (Linux): it would go on holding what it
+    inherited, a Ray worker's connections among them, and Ray would never see that worker die."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before that took hold
+        os._exit(0)
+
+
+def _serve(conn: Connection, parent_end: Connection, parent: int) -> None:
+    _die_with(parent)
+    parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     while True:
         try:
-            path = conn.recv()
+            task = conn.recv()
         except (EOFError, OSError):
             return
-        if path is None:
+        if task is None:
             return
-        conn.send(process(path))
+        conn.send(process(task) if isinstance(task, str) else process_bytes(task))
 
 
 class _Worker:
@@ -126,22 +200,22 @@ class _Worker:
 
     def __init__(self, ctx: Any) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(child, self.conn, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
-        self.tasks: deque[tuple[int, str]] = deque()
+        self.tasks: deque[tuple[int, str | Job]] = deque()
         self.started = 0.0
 
-    def give(self, index: int, path: str) -> None:
+    def give(self, index: int, task: str | Job) -> None:
         if not self.tasks:
             self.started = time.monotonic()
-        self.tasks.append((index, path))
+        self.tasks.append((index, task))
         # a worker that died on the file before this one refuses it (BrokenPipeError): its pipe
         # then reads as closed, that file is reported, and this one goes back to the queue
         with contextlib.suppress(OSError):
-            self.conn.send(path)
+            self.conn.send(task)
 
-    def finished(self) -> tuple[int, str]:
+    def finished(self) -> tuple[int, str | Job]:
         """The file being read is done: the next one (already sent) starts now."""
         self.started = time.monotonic()
         return self.tasks.popleft()
@@ -158,6 +232,35 @@ class _Worker:
             self.proc.kill()
         self.proc.join()
         self.conn.close()
+
+
+class Solo:
+    """One worker process kept from file to file, for a caller that reads one file at a time (a Ray
+    task): the budgets of ``outcomes``, counted on the machine that reads the file."""
+
+    def __init__(self) -> None:
+        self.worker: _Worker | None = None
+
+    def read(self, job: Job, limits: Limits) -> tuple[Outcome, bool]:
+        """The file's outcome, and whether its worker died on it (rather than being stopped for a
+        budget): the Ray executor then tries the file again."""
+        if self.worker is None:
+            import pipeline.ingest  # noqa: F401  (the worker is forked warm)
+
+            self.worker = _Worker(multiprocessing.get_context("fork"))
+        w = self.worker
+        w.give(0, job)
+        outcome: Outcome | None = None
+        fresh = False
+        while outcome is None:
+            wait_s = max(0.0, w.started + limits.timeout_s - time.monotonic())
+            ready = wait([w.conn], timeout=min(wait_s, _POLL_S) if limits.memory_mb else wait_s)
+            outcome, fresh = _check(w, bool(ready), limits)
+        w.finished()
+        if fresh:
+            w.stop()
+            self.worker = None
+        return outcome, fresh and not outcome.limited
 
 
 def _died(proc: Any) -> str:
@@ -177,7 +280,7 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
     import pipeline.ingest  # noqa: F401  (imported once here, so every forked worker starts warm)
 
     ctx = multiprocessing.get_context("fork")
-    pending = deque(enumerate(paths))
+    pending: deque[tuple[int, str | Job]] = deque(enumerate(paths))
     done: dict[int, Outcome] = {}
     workers = [_Worker(ctx) for _ in range(max(1, min(jobs, len(paths))))]
     following = 0
@@ -215,24 +318,27 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
 def _check(w: _Worker, ready: bool, limits: Limits) -> tuple[Outcome | None, bool]:
     """The outcome of the file a worker is reading, if it has one now, and whether the worker
     must be replaced (it died, ran out of time or memory, or saw a MemoryError)."""
-    path = w.tasks[0][1]
+    task = w.tasks[0][1]
     if ready:
         try:
             outcome: Outcome = w.conn.recv()
         except (EOFError, OSError):
             w.proc.join()
-            return _failed(path, _died(w.proc), limited=False), True
+            return _failed(task, _died(w.proc), limited=False), True
         if outcome.limited:  # after a MemoryError the heap is suspect
             if limits.memory_mb:
-                outcome = _failed(path, f"ran out of memory (limit {limits.memory_mb} MB)")
+                outcome = _failed(task, f"ran out of memory (limit {limits.memory_mb} MB)")
             return outcome, True
         return outcome, False
     if time.monotonic() - w.started >= limits.timeout_s:
-        return _failed(path, f"took longer than {limits.timeout_s:g} s (--timeout-per-file)"), True
+        return _failed(task, f"took longer than {limits.timeout_s:g} s (--timeout-per-file)"), True
     if limits.memory_mb and w.rss_mb() > limits.memory_mb:
-        return _failed(path, f"ran out of memory (limit {limits.memory_mb} MB)"), True
+        return _failed(task, f"ran out of memory (limit {limits.memory_mb} MB)"), True
     return None, False
 
 
-def _failed(path: str, why: str, *, limited: bool = True) -> Outcome:
-    return Outcome(path, file_sha256(path), None, 0, 0, f"error: {path}: {why}", limited=limited)
+def _failed(task: str | Job, why: str, *, limited: bool = True) -> Outcome:
+    if isinstance(task, str):
+        return Outcome(task, file_sha256(task), None, 0, 0, f"error: {task}: {why}", limited=limited)
+    sha = hashlib.sha256(task.data).hexdigest()
+    return Outcome(task.path, sha, None, 0, 0, f"error: {task.path}: {why}", limited=limited)

@@ -17,7 +17,7 @@ from pipeline.load import package
 from pipeline.load.limits import MAX_BYTES, MB
 from pipeline.types import LoadedDocument
 
-__all__ = ["MAX_BYTES", "load", "sniff"]
+__all__ = ["MAX_BYTES", "load", "load_bytes", "read_input", "sniff"]
 
 # magic prefix -> format key
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -85,8 +85,11 @@ def sniff(head: bytes, suffix: str) -> str:
     return "text"
 
 
-def load(path: str | Path) -> LoadedDocument:
-    """Read one file into a ``LoadedDocument``; every failure is an ``IngestError`` naming the file."""
+def read_input(path: str | Path) -> bytes:
+    """The bytes of one file, after the checks that need no reading (a folder, too large, empty);
+    every failure is an ``IngestError`` naming the file. Apart from ``load_bytes`` because
+    ``--executor ray`` reads a file where it is and sends the bytes to a worker that may be on a
+    machine without it."""
     p = Path(path)
     shown = str(path)
     try:
@@ -105,10 +108,20 @@ def load(path: str | Path) -> LoadedDocument:
     if size == 0:
         raise EmptyInput("empty file", shown)
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise UnreadableInput(f"cannot read file ({exc.strerror})", shown) from None
-    kind = sniff(data[:64], p.suffix.lower())
+
+
+def load(path: str | Path) -> LoadedDocument:
+    """Read one file into a ``LoadedDocument``; every failure is an ``IngestError`` naming the file."""
+    return load_bytes(read_input(path), str(path))
+
+
+def load_bytes(data: bytes, shown: str) -> LoadedDocument:
+    """A file's bytes into a ``LoadedDocument``; ``shown`` is its path as given (it names the file in
+    errors and picks the reader of a text file by its suffix), the file itself is never opened."""
+    kind = sniff(data[:64], Path(shown).suffix.lower())
     if kind == "zip":
         kind = package.zip_kind(data)
         if kind == "damaged":
@@ -126,7 +139,7 @@ def load(path: str | Path) -> LoadedDocument:
     module = importlib.import_module(_LOADERS[kind])
     sha = hashlib.sha256(data).hexdigest()
     try:
-        doc: LoadedDocument = module.read(data, path=shown, sha256=sha, suffix=p.suffix.lower())
+        doc: LoadedDocument = module.read(data, path=shown, sha256=sha, suffix=Path(shown).suffix.lower())
     except IngestError as exc:
         exc.path = exc.path or shown
         raise
