@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="output form: aligned table, CSV, one JSON array, or one JSON object per line (default: table)",
     )
     p.add_argument(
-        "--no-cache", action="store_true", help="read the JSON records directly, skip the Parquet cache"
+        "--no-cache", action="store_true", help="read the JSON records directly, skip the Parquet store"
     )
     p.add_argument(
         "--timeout",
@@ -101,11 +101,12 @@ def _named(problems: list[Problem]) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from pipeline.query.cache import cached_tables
+    from pipeline.query.cache import CachedTables, cached_tables
     from pipeline.query.sql import QueryError, QueryTimeout, run_query, single_select
     from pipeline.query.tables import NoRecords, load_records
 
     problems: list[Problem] = []
+    source = None
     try:
         single_select(args.sql)  # a refused statement is refused before any record is read
         data = Path(args.data)
@@ -117,6 +118,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     except (NoRecords, QueryError) as exc:
         _named(problems)
         return _fail(str(exc))
+    finally:
+        if isinstance(source, CachedTables):
+            source.close()  # the store's read lock: a writer may now drop the shards it replaced
     from pipeline.query.render import format_result
 
     sys.stdout.write(format_result(result, args.format))
