@@ -52,6 +52,8 @@ bench: $(STAMP)
 	$(PY) bench/bench.py
 	$(PY) bench/formats.py
 	$(PY) bench/hostile.py
+	# 100,000 synthetic records (~8 GB in a temporary folder) for the query store: cold build, updates
+	$(PY) bench/query.py
 
 accuracy: $(STAMP)
 	$(PY) scripts/accuracy.py --shared $(SHARED)

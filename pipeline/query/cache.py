@@ -79,13 +79,14 @@ def cached_tables(
     The files that could not be read are appended to ``problems`` (else named on stderr),
     whether they were read now or earlier. NoRecords when no record file could be read.
     """
+    now = store.scan(data)  # NoRecords before anything is made in the cache
     folder = cache_dir(data)
     folder.mkdir(parents=True, exist_ok=True)
     lock = _shared_lock(folder)
     manifest = store.read_manifest(folder)
-    if manifest is None or not store.fresh(manifest, store.scan(data)):
+    if manifest is None or not store.fresh(manifest, now):
         lock.close()  # a writer deletes old shards only when no reader holds the lock: not even us
-        written = store.update(folder, data, size=shard_size, jobs=jobs)
+        written = store.update(folder, data, size=shard_size, jobs=jobs, seen=(manifest, now))
         lock = _shared_lock(folder)
         manifest = store.read_manifest(folder) or written
     found = store.problems_of(manifest, data)
@@ -107,10 +108,14 @@ def _shared_lock(folder: Path) -> IO[bytes]:
 def _views(folder: Path, manifest: store.Manifest, lock: IO[bytes]) -> CachedTables:
     views: dict[str, str] = {}
     files: list[Path] = []
+    beyond: dict[str, set[str]] = {table: set() for table in TABLE_NAMES}
+    for *_, more in manifest.entries():
+        for table, keys in more.items():
+            beyond[table].update(keys)
     for table in TABLE_NAMES:
         parts = [folder / "parts" / s.id / f"{table}.parquet" for s in manifest.shards]
         files.extend(parts)
-        extras = sorted({k for *_, more in manifest.entries() for k in more.get(table, ())})
+        extras = sorted(beyond[table])
         fractional = {c for s in manifest.shards for c in s.fractional.get(table, ())}
         num = {c for c, kind in table_schemas()[table] if kind == "num"}
         select = ", ".join(
