@@ -88,7 +88,9 @@ def cached_tables(
         lock.close()  # a writer deletes old shards only when no reader holds the lock: not even us
         written = store.update(folder, data, size=shard_size, jobs=jobs, seen=(manifest, now))
         lock = _shared_lock(folder)
-        manifest = store.read_manifest(folder) or written
+        manifest = (
+            written if written.stamp == store.stamp_now(folder) else store.read_manifest(folder) or written
+        )
     found = store.problems_of(manifest, data)
     if len(found) == sum(1 for _ in manifest.entries()):
         lock.close()
