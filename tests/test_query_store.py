@@ -197,12 +197,17 @@ def test_a_store_for_other_table_schemas_is_rebuilt(tmp_path: Path, monkeypatch:
     assert sorted(p.name for p in (cache_dir(data) / "parts").iterdir()) == sorted(shard_ids(data))
 
 
-def test_a_damaged_manifest_is_rebuilt(tmp_path: Path) -> None:
+def test_a_damaged_manifest_and_a_dead_writers_leftovers_are_cleaned_up(tmp_path: Path) -> None:
     data = tmp_path / "data"
     put(data, "a.json", variant("plain", 0))
     assert_same_as_full_load(data)
     (cache_dir(data) / store.MANIFEST).write_bytes(b'{"schema": ')
+    # what a writer killed mid-update leaves: a half-written manifest, a shard no manifest names
+    (cache_dir(data) / f".{store.MANIFEST}.999.tmp").write_bytes(b'{"sch')
+    (cache_dir(data) / "parts" / "0123456789abcdef").mkdir()
     assert_same_as_full_load(data)
+    assert sorted(p.name for p in (cache_dir(data) / "parts").iterdir()) == sorted(shard_ids(data))
+    assert not list(cache_dir(data).glob(".*.tmp"))
 
 
 def test_a_reader_keeps_its_shards_while_a_writer_replaces_them(tmp_path: Path) -> None:
