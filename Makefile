@@ -54,6 +54,8 @@ bench: $(STAMP)
 	$(PY) bench/ocr.py
 	$(PY) bench/hostile.py
 	$(PY) bench/duplicates.py
+	# 100,000 synthetic records (~8 GB in a temporary folder) for the query store: cold build, updates
+	$(PY) bench/query.py
 
 accuracy: $(STAMP)
 	$(PY) scripts/accuracy.py --shared $(SHARED)

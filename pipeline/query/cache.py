@@ -1,39 +1,39 @@
-"""The record tables cached as Parquet, so ``query`` does not re-read every JSON file on every call.
+"""The record tables cached as Parquet shards, so ``query`` does not re-read every JSON file on every call.
 
-Parsing JSON dominates a query over many records (10,000 seed-sized records are
-~800 MB of JSON: about 40 s to load, against ~0.2 s for the query itself).
-The first ``query`` over a folder writes each table as one Parquet file; later
-calls let DuckDB read only the tables and columns a query names.
+Parsing and validating JSON dominates a query over many records (100,000
+seed-sized records are ~12 GB of JSON: minutes to load, against well under a
+second for a grouped query).  The first ``query`` over a folder builds the
+store (``pipeline.query.store``); later calls list the folder, bring the store
+up to date for just the record files that were added, changed or removed, and
+let DuckDB read only the tables and columns a query names.
 
 The cache lives outside the data folder (``$XDG_CACHE_HOME/zhicheng-pipeline``,
 default ``~/.cache``), so it never shows up in git, and it is keyed by the
-folder's absolute path.  It is rebuilt whenever the fingerprint of the record
-files (names, sizes, modification times) changes, so a re-ingest is never
-answered from stale tables.  The record files that could not be read when the
-cache was built are kept beside it, so every later query names them again
-rather than quietly answering without them.
+folder's absolute path.  A record file whose name, size or modification time
+changed is read again before the query runs, so a re-ingest is never answered
+from stale tables.  The record files that could not be read stay in the
+store's manifest, so every later query names them again rather than quietly
+answering without them.
 """
 
 from __future__ import annotations
 
-import contextlib
+import fcntl
 import hashlib
-import json
 import os
-import shutil
-import tempfile
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
-from pipeline.query.tables import TABLE_NAMES, load_records
-from pipeline.records import Problem, record_paths
-
-FINGERPRINT = "fingerprint"
-PROBLEMS = "problems.json"
+from pipeline.query import store
+from pipeline.query.tables import TABLE_NAMES, table_schemas
+from pipeline.records import NoRecords, Problem
 
 
 def cache_root() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "zhicheng-pipeline" / "tables"
+    return Path(base) / "zhicheng-pipeline" / "store"
 
 
 def cache_dir(data: Path) -> Path:
@@ -42,77 +42,125 @@ def cache_dir(data: Path) -> Path:
     return cache_root() / key
 
 
-def fingerprint(data: Path) -> str:
-    """Changes whenever a record file is added, removed, rewritten or touched, and whenever the
-    tables' columns change (a newer pipeline, e.g. the ``corrected`` column, never reads an old cache)."""
-    from pipeline.query.tables import table_schemas
+@dataclass
+class CachedTables:
+    """One SELECT per table over its Parquet shards, and the files those SELECTs may read.
 
-    h = hashlib.sha256(repr(sorted(table_schemas().items())).encode())
-    for path in record_paths(data):
-        st = path.stat()
-        h.update(
-            f"{path.relative_to(data) if data.is_dir() else path.name}\t{st.st_size}\t{st.st_mtime_ns}\n".encode()
-        )
-    return h.hexdigest()
+    Holds the store's shared read lock until ``close()`` (or until collected), so no
+    writer deletes a shard these views still read.
+    """
+
+    views: dict[str, str]
+    files: tuple[Path, ...]
+    folder: Path
+    _lock: IO[bytes] | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> CachedTables:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def _read_problems(path: Path, data: Path) -> list[Problem] | None:
-    """The problems stored with the cache, their paths spelt from ``data`` as given this time."""
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        return [Problem(data / rel if data.is_dir() else data, reason) for rel, reason in stored]
-    except (OSError, ValueError, TypeError):
-        return None  # an old or damaged cache: rebuild it
-
-
-def cached_tables(data: Path, problems: list[Problem] | None = None) -> dict[str, Path]:
-    """table → Parquet file, fresh for the records now under ``data`` (rebuilt if they changed).
+def cached_tables(
+    data: Path,
+    problems: list[Problem] | None = None,
+    *,
+    shard_size: int = store.SHARD,
+    jobs: int | None = None,
+    all_copies: bool = False,
+) -> CachedTables:
+    """The tables of the records now under ``data``, from the store brought up to date first.
 
     The files that could not be read are appended to ``problems`` (else named on stderr),
-    whether the tables were built now or earlier.
+    whether they were read now or earlier. NoRecords when no record file could be read.
+    The store keeps every copy of a notice; the views leave the copies out (``duplicate_of``)
+    unless ``all_copies``, as ``load_records`` does.
     """
+    now = store.scan(data)  # NoRecords before anything is made in the cache
     folder = cache_dir(data)
-    current = fingerprint(data)
-    stamp = folder / FINGERPRINT
-    files = {name: folder / f"{name}.parquet" for name in TABLE_NAMES}
-    if stamp.is_file() and stamp.read_text() == current and all(p.is_file() for p in files.values()):
-        known = _read_problems(folder / PROBLEMS, data)
-        if known is not None:
-            _report(known, problems)
-            return files
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    # build beside, then swap in: a concurrent reader sees the old cache or the new one, never half
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=folder.parent))
-    found: list[Problem] = []
-    try:
-        for name, frame in load_records(data, found).items():
-            frame.to_parquet(staging / f"{name}.parquet", index=False)
-        (staging / PROBLEMS).write_text(
-            json.dumps([[_relative(p.path, data), p.reason] for p in found], ensure_ascii=False),
-            encoding="utf-8",
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = _shared_lock(folder)
+    manifest = store.read_manifest(folder)
+    if manifest is None or not store.fresh(manifest, now):
+        lock.close()  # a writer deletes old shards only when no reader holds the lock: not even us
+        written = store.update(folder, data, size=shard_size, jobs=jobs, seen=(manifest, now))
+        lock = _shared_lock(folder)
+        manifest = (
+            written if written.stamp == store.stamp_now(folder) else store.read_manifest(folder) or written
         )
-        (staging / FINGERPRINT).write_text(current)
-        old = folder.with_name(folder.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        with contextlib.suppress(OSError):  # another process swapped in the same tables first
-            staging.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    found = store.problems_of(manifest, data)
+    if len(found) == sum(1 for _ in manifest.entries()):
+        lock.close()
+        for p in found:
+            print(p.line(), file=sys.stderr)
+        raise NoRecords(f"{data}: none of its {len(found)} record files could be read")
     _report(found, problems)
-    return files
+    return _views(folder, manifest, lock, all_copies=all_copies)
 
 
-def _relative(path: Path, data: Path) -> str:
-    return path.relative_to(data).as_posix() if data.is_dir() else path.name
+def _shared_lock(folder: Path) -> IO[bytes]:
+    handle = (folder / "read.lock").open("ab")
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def _views(
+    folder: Path, manifest: store.Manifest, lock: IO[bytes], *, all_copies: bool = False
+) -> CachedTables:
+    views: dict[str, str] = {}
+    files: list[Path] = []
+    beyond: dict[str, set[str]] = {table: set() for table in TABLE_NAMES}
+    for *_, more in manifest.entries():
+        for table, keys in more.items():
+            beyond[table].update(keys)
+    # a copy's rows are the canonical record's rows again: each notice counts once. The copies
+    # are named as literals (a filter keeps the rows' order; an anti-join would not)
+    copies = (
+        [] if all_copies else _copies([folder / "parts" / s.id / "notices.parquet" for s in manifest.shards])
+    )
+    once = f" WHERE _rec NOT IN ({', '.join(_literal(c) for c in copies)})" if copies else ""
+    for table in TABLE_NAMES:
+        parts = [folder / "parts" / s.id / f"{table}.parquet" for s in manifest.shards]
+        files.extend(parts)
+        extras = sorted(beyond[table])
+        fractional = {c for s in manifest.shards for c in s.fractional.get(table, ())}
+        num = {c for c, kind in table_schemas()[table] if kind == "num"}
+        select = ", ".join(
+            f'CAST("{c}" AS BIGINT) AS "{c}"' if c in num and c not in fractional else f'"{c}"'
+            for c in (name.replace('"', '""') for name in store.view_columns(table, extras))
+        )
+        listed = ", ".join(_literal(str(p)) for p in parts)
+        union = ", union_by_name = true" if extras else ""
+        views[table] = f"SELECT {select} FROM read_parquet([{listed}]{union}){once}"
+    return CachedTables(views, tuple(files), folder, lock)
+
+
+def _copies(notices: list[Path]) -> list[str]:
+    """The record files (``_rec``) that are copies of another record's notice."""
+    import duckdb
+
+    if not notices:
+        return []
+    listed = ", ".join(_literal(str(p)) for p in notices)
+    with duckdb.connect() as con:
+        rows = con.execute(
+            f"SELECT _rec FROM read_parquet([{listed}]) WHERE duplicate_of IS NOT NULL"
+        ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _report(found: list[Problem], problems: list[Problem] | None) -> None:
     if problems is None:
-        import sys
-
         for p in found:
             print(p.line(), file=sys.stderr)
     else:

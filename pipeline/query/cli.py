@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="output form: aligned table, CSV, one JSON array, or one JSON object per line (default: table)",
     )
     p.add_argument(
-        "--no-cache", action="store_true", help="read the JSON records directly, skip the Parquet cache"
+        "--no-cache", action="store_true", help="read the JSON records directly, skip the Parquet store"
     )
     p.add_argument(
         "--timeout",
@@ -116,18 +116,19 @@ def _named(problems: list[Problem]) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from pipeline.query.cache import cached_tables
+    from pipeline.query.cache import CachedTables, cached_tables
     from pipeline.query.sql import QueryError, QueryTimeout, run_query, single_select
     from pipeline.query.tables import NoRecords, load_records
 
     problems: list[Problem] = []
+    source: Any = None
     try:
         single_select(args.sql)  # a refused statement is refused before any record is read
         data = Path(args.data)
-        if args.no_cache or args.all_copies:  # the cache holds each notice once
-            source: Any = load_records(data, problems, all_copies=args.all_copies)
-        else:
-            source = cached_tables(data, problems)
+        if args.no_cache:
+            source = load_records(data, problems, all_copies=args.all_copies)
+        else:  # the store keeps every copy; its views leave copies out unless --all-copies
+            source = cached_tables(data, problems, all_copies=args.all_copies)
         result = run_query(source, args.sql, timeout=args.timeout)
     except QueryTimeout as exc:
         _named(problems)
@@ -135,6 +136,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     except (NoRecords, QueryError) as exc:
         _named(problems)
         return _fail(str(exc))
+    finally:
+        if isinstance(source, CachedTables):
+            source.close()  # the store's read lock: a writer may now drop the shards it replaced
     from pipeline.query.render import format_result
 
     sys.stdout.write(format_result(result, args.format))

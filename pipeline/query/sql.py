@@ -14,7 +14,7 @@ before the user's SQL is even parsed for execution:
    ``EXPLAIN`` is refused too: ``EXPLAIN ANALYZE`` runs the statement inside
    it, and judging only the outer statement would let that one through.
 2. The views are created first (over the pandas frames, or over the cached
-   Parquet files); then file access is switched off except for exactly those
+   Parquet shards); then file access is switched off except for exactly those
    Parquet files (``allowed_paths``), extension auto-loading and Python
    variable lookup are switched off, and the configuration is locked, so the
    statement cannot switch any of it back on.
@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.query.cache import CachedTables
 from pipeline.query.tables import TABLE_NAMES, Tables
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ LOCKDOWN = (
     "SET lock_configuration = true",
 )
 
-Source = Tables | Mapping[str, Path]
+Source = Tables | CachedTables | Mapping[str, Path]
 
 
 def single_select(sql: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
@@ -118,6 +119,10 @@ def connect(tables: Source) -> duckdb.DuckDBPyConnection:
     if isinstance(tables, Tables):
         for name, frame in tables.items():
             con.register(name, frame)
+    elif isinstance(tables, CachedTables):
+        allowed.extend(str(p) for p in tables.files)
+        for name, select in tables.views.items():
+            con.execute(f"CREATE VIEW {name} AS {select}")
     else:
         for name, path in tables.items():
             allowed.append(str(path))
