@@ -192,27 +192,47 @@ def digest(path: str | Path, sha256: str | None) -> str | None:
 def listed(text: str) -> list[tuple[int, str]]:
     """The notice's 附件 list as (number, name): 附件1：评审条件 lines, or 附件： followed by
     numbered lines (1.评审条件 / 2.申报表)."""
-    out: list[tuple[int, str]] = []
+    return list(dict.fromkeys((n, name) for n, name, _ in listed_spans(text)))
+
+
+def listed_spans(text: str) -> list[tuple[int, str, tuple[int, int]]]:
+    """``listed`` with where each name is printed (its span in ``text``), for the record."""
+    out: list[tuple[int, str, tuple[int, int]]] = []
     lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    seen: set[tuple[int, str]] = set()
+
+    def add(n: int, m: regex.Match[str], at: int) -> None:
+        name = m.group("name").strip()
+        if (n, name) in seen:
+            return
+        seen.add((n, name))
+        begin = at + m.start("name")
+        out.append((n, name, (begin, begin + len(name))))
+
     for i, line in enumerate(lines):
         head = _LIST_HEAD.match(line)
         if head:
             first = _LIST_ITEM.match(head.group("first"))
-            items = [first] if first else []
-            for nxt in [ln for ln in lines[i + 1 : i + 1 + 2 * MAX_ATTACHMENTS] if ln.strip()]:
-                m = _LIST_ITEM.match(nxt)
+            if first:
+                add(int(first.group("n")), first, starts[i] + head.start("first"))
+            for j in range(i + 1, min(len(lines), i + 1 + 2 * MAX_ATTACHMENTS)):
+                if not lines[j].strip():
+                    continue
+                m = _LIST_ITEM.match(lines[j])
                 if not m:
                     break
-                items.append(m)
-            out.extend((int(m.group("n")), m.group("name").strip()) for m in items if m)
+                add(int(m.group("n")), m, starts[j])
             continue
         m = _LISTED.match(line)
         if m and m.group("name") and len(line) <= 60:
             n = m.group("n")
             number = int(n) if n.isdigit() else cn_to_int(n)
             if number is not None:
-                out.append((number, m.group("name").strip()))
-    return list(dict.fromkeys(out))
+                add(number, m, starts[i])
+    return out
 
 
 def missing_listed(text: str, bundle: Bundle) -> list[str]:

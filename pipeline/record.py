@@ -15,7 +15,7 @@ from typing import Any
 
 import regex
 
-from pipeline import titles
+from pipeline import bundles, titles
 from pipeline.criteria import build_criteria
 from pipeline.errors import NotANotice, RecordInvalid
 from pipeline.fact_ids import assign_ids
@@ -170,6 +170,17 @@ def completeness_warnings(meta: NoticeMeta, facts: Facts) -> list[str]:
     return out
 
 
+def _deepest(clauses: list[Clause], span: tuple[int, int]) -> str:
+    """The id of the deepest clause whose span holds ``span``."""
+    best, nodes = "", clauses
+    while nodes:
+        inside = [c for c in nodes if c.span[0] <= span[0] and span[1] <= c.span[1]]
+        if not inside:
+            break
+        best, nodes = inside[0].id, inside[0].children
+    return best or (clauses[0].id if clauses else "0")
+
+
 def assemble(
     doc: LoadedDocument,
     text: str,
@@ -197,6 +208,12 @@ def assemble(
             {"number": c.number, "title": c.title, **_evidence(c.evidence)} for c in meta.cited_documents
         ],
     }
+    listed = bundles.listed_spans(text)
+    if listed:  # the 附件 list as printed: what the notice says comes with it, read or not
+        notice["attachments_listed"] = [
+            {"number": n, "name": name, "clause": _deepest(clauses, span), "span": list(span), "text": name}
+            for n, name, span in listed
+        ]
     source: dict[str, Any] = {
         "path": source_path(doc.path),
         "sha256": doc.sha256,

@@ -66,6 +66,14 @@ class Correction(TypedDict):
     was: NotRequired[Any]
 
 
+class ListedAttachment(TypedDict):
+    number: int
+    name: str
+    clause: str
+    span: Span
+    text: str
+
+
 class CitedDocument(TypedDict):
     number: str
     title: str | None
@@ -93,6 +101,7 @@ class Notice(TypedDict):
     level_codes: NotRequired[list[str]]
     specialties: list[str]
     cited_documents: list[CitedDocument]
+    attachments_listed: NotRequired[list[ListedAttachment]]
     corrected: NotRequired[Corrected]
 
 

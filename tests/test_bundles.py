@@ -146,3 +146,30 @@ def test_batch_writes_one_record_and_a_changed_attachment_re_ingests_it(tmp_path
     assert _ingest(tmp_path / "raw", out) == f"1 records written to {out}, 0 failed, 5 warnings"
     record = (out / "n1__通知.txt.json").read_text(encoding="utf-8")
     assert "从事本专业技术工作满3年" in record
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("附件：1.评审条件\n2.申报表\n", [(1, "评审条件"), (2, "申报表")]),
+        ("附件1：评审条件.pdf\n附件2：申报表.xls\n", [(1, "评审条件.pdf"), (2, "申报表.xls")]),
+        ("附件：1. 评审条件\n\n2、申报表\n联系人：王静\n", [(1, "评审条件"), (2, "申报表")]),
+        ("附件三：汇总表\n", [(3, "汇总表")]),
+        ("申报人须提交附件1所列材料，并于10月底前报送。\n", []),  # a sentence naming 附件 is no list
+    ],
+)
+def test_the_attachment_list_is_read_with_where_each_name_is_printed(
+    text: str, names: list[tuple[int, str]]
+) -> None:
+    found = bundles.listed_spans(text)
+    assert [(n, name) for n, name, _ in found] == names
+    assert all(text[a:b] == name for _, name, (a, b) in found)
+
+
+def test_a_lone_notice_lists_its_attachments_in_the_record() -> None:
+    """The 附件 list is part of what the notice says, whether or not the files came with it."""
+    record = ingest_file(RAW / "004_44f96866d5556162.txt")
+    listed = record["notice"]["attachments_listed"]
+    assert [a["number"] for a in listed] == [1, 2, 3, 4, 5, 6]
+    assert listed[5]["name"] == "破格申报专业技术资格申请表"
+    assert all(record["text"][a["span"][0] : a["span"][1]] == a["text"] == a["name"] for a in listed)
