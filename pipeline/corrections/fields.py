@@ -21,7 +21,7 @@ BY_PREFIX = {prefix: name for name, prefix in PREFIX.items()}
 # where a fact was read, and what names it: moved only by removing it and adding it again
 FIXED = frozenset({"id", "clause", "span", "text", "phrase_span", "file", "page", "corrected"})
 # notice metadata a correction may set (cited documents are objects with evidence of their own)
-NOTICE_FIXED = frozenset({"cited_documents", "corrected"})
+NOTICE_FIXED = frozenset({"cited_documents", "attachments_listed", "corrected"})
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
