@@ -343,3 +343,21 @@ def test_ocr_engine_is_built_with_the_chosen_settings() -> None:
     assert engine.cfg.Rec.rec_batch_num == ocr.SETTINGS.rec_batch
     assert engine.cfg.EngineConfig.onnxruntime.intra_op_num_threads == ocr.SETTINGS.threads
     assert engine.cfg.Det.model_path.endswith(ocr.SETTINGS.det.partition(":")[2])
+
+
+@pytest.mark.parametrize(("resolution", "dpi"), [(150, 150), (200, 200), (96, 150), (600, 200)])
+def test_a_scan_is_rendered_at_its_own_resolution_within_bounds(
+    tmp_path: Path, resolution: int, dpi: int
+) -> None:
+    """A 200 dpi colour scan read at 150 dpi loses small strokes; a 96 dpi one is not rendered
+    coarser than the OCR default, a 600 dpi one no finer than the detector can use."""
+    import pypdfium2
+    from PIL import Image
+
+    from pipeline.load.pdf import _scan_dpi
+
+    path = tmp_path / "scan.pdf"
+    Image.new("RGB", (int(8.27 * resolution), int(11.69 * resolution)), "white").save(
+        path, "PDF", resolution=resolution
+    )
+    assert _scan_dpi(pypdfium2.PdfDocument(path)[0]) == dpi
