@@ -49,6 +49,8 @@ class PageLines:
 
 
 _ENDS_SENTENCE = regex.compile(r"[。！？；：!?;:]$")
+_OPEN_END = regex.compile(r"[，、为的和及与或于在对由将从以]$")
+_WANTS_OBJECT = regex.compile(r"[为于至在从由自到是]$")
 _EDGE_BAND = 0.09  # share of the page height at top and bottom where running headers/footers live
 _ASCII_WORD = regex.compile(r"[A-Za-z]")
 # compiled once: ``regex.sub(pattern, ...)`` looks the pattern up in the module's cache on every
@@ -125,11 +127,14 @@ def _is_wrap(a: Line, b: Line, m: _Margins, same_page: bool, gap: float | None) 
     size = max(a.size, 1e-6)
     if m.body_size and _title_wrap(a, b, m):
         return True
-    full = a.x1 >= m.right - 1.5 * size
+    # a line ending where no sentence or heading can (为, 的, a comma …) is cut short only by the
+    # margin, even when a skewed or keystoned scan leaves it a few characters shy of it
+    full = a.x1 >= m.right - (4.0 if _OPEN_END.search(a.text) else 1.5) * size
     starts_left = a.x0 <= m.left + 2.6 * size
     if not (full and starts_left):
         return False
-    if STARTS_BLOCK.match(b.text.lstrip()):
+    # a block start (a date, a number) right after 为/于/至 … is that sentence's object, not a new block
+    if STARTS_BLOCK.match(b.text.lstrip()) and not _WANTS_OBJECT.search(a.text):
         return False
     if same_page and gap is not None and b.top - a.bottom > 1.8 * gap + 0.3 * size:
         return False  # extra space between paragraphs
