@@ -49,3 +49,11 @@ CASES = [
 @pytest.mark.parametrize(("a", "b", "wraps", "where"), CASES, ids=[c[3][:40] for c in CASES])
 def test_wrap(a: Line, b: Line, wraps: bool, where: str) -> None:
     assert _is_wrap(a, b, M, True, 10.6) is wraps, where
+
+
+def test_an_ocr_title_with_digits_wraps_onto_its_second_line() -> None:
+    """Seed 004 as a colour scan: the title's digits make OCR measure it at 1.13× the body."""
+    m = _Margins(left=77.0, right=521.0, indents=True, body_size=17.3)
+    a = Line("关于报送2024年度数字经济（智能制造）", 90.5, 504.9, 120.0, 140.0, 19.5)
+    b = Line("专业高级工程师技术资格评审材料的通知", 101.9, 499.9, 146.0, 166.0, 20.2)
+    assert _is_wrap(a, b, m, True, 10.6)
