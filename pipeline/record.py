@@ -20,6 +20,7 @@ from pipeline.criteria import build_criteria
 from pipeline.errors import NotANotice, RecordInvalid
 from pipeline.fact_ids import assign_ids
 from pipeline.patterns import P
+from pipeline.segment import ClauseIndex
 from pipeline.types import Clause, Evidence, Facts, LoadedDocument, NoticeMeta
 
 SCHEMA_VERSION = "1.0"
@@ -170,15 +171,9 @@ def completeness_warnings(meta: NoticeMeta, facts: Facts) -> list[str]:
     return out
 
 
-def _deepest(clauses: list[Clause], span: tuple[int, int]) -> str:
-    """The id of the deepest clause whose span holds ``span``."""
-    best, nodes = "", clauses
-    while nodes:
-        inside = [c for c in nodes if c.span[0] <= span[0] and span[1] <= c.span[1]]
-        if not inside:
-            break
-        best, nodes = inside[0].id, inside[0].children
-    return best or (clauses[0].id if clauses else "0")
+def _clause_id(index: ClauseIndex, offset: int) -> str:
+    clause = index.at(offset)
+    return clause.id if clause else "0"
 
 
 def assemble(
@@ -210,8 +205,9 @@ def assemble(
     }
     listed = bundles.listed_spans(text)
     if listed:  # the 附件 list as printed: what the notice says comes with it, read or not
+        index = ClauseIndex(clauses)  # the clause a fact's evidence names, found the same way
         notice["attachments_listed"] = [
-            {"number": n, "name": name, "clause": _deepest(clauses, span), "span": list(span), "text": name}
+            {"number": n, "name": name, "clause": _clause_id(index, span[0]), "span": list(span), "text": name}
             for n, name, span in listed
         ]
     source: dict[str, Any] = {
