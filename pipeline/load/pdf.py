@@ -243,16 +243,24 @@ def _line(g: list[_Char]) -> Line | None:
         return None
     if len(ink) == len(g):  # no spaces at all, as in most Chinese lines: nothing to decide per character
         joined = "".join([x[0] for x in g])
-        cleaned = layout.clean_line(joined)
-        return Line(
-            cleaned,
-            min([x[1] for x in g]),
-            max([x[2] for x in g]),
-            min([x[3] for x in g]),
-            max([x[4] for x in g]),
-            statistics.median([x[5] for x in g]),
-            boxes=tuple([(x[1], x[3], x[2], x[4]) for x in g]) if cleaned == joined else None,
-        )
+        boxes: list[layout.Box | None] = [(x[1], x[3], x[2], x[4]) for x in g]
+    else:
+        joined, boxes = _spaced(g)
+    cleaned = layout.clean_line(joined)
+    return Line(
+        cleaned,
+        min([x[1] for x in ink]),
+        max([x[2] for x in ink]),
+        min([x[3] for x in ink]),
+        max([x[4] for x in ink]),
+        statistics.median([x[5] for x in ink]),
+        boxes=tuple(boxes) if cleaned == joined else None,
+    )
+
+
+def _spaced(g: list[_Char]) -> tuple[str, list[layout.Box | None]]:
+    """A line's text and boxes where it has spaces: those PDFium invented beside Han dropped, a
+    run of the others one space, none at the end."""
     text: list[str] = []
     boxes: list[layout.Box | None] = []
     for i, (c, left, right, top, bottom, _size, generated, space) in enumerate(g):
@@ -271,17 +279,7 @@ def _line(g: list[_Char]) -> Line | None:
     while text and text[-1] == " ":
         text.pop()
         boxes.pop()
-    joined = "".join(text)
-    cleaned = layout.clean_line(joined)
-    return Line(
-        cleaned,
-        min([x[1] for x in ink]),
-        max([x[2] for x in ink]),
-        min([x[3] for x in ink]),
-        max([x[4] for x in ink]),
-        statistics.median([x[5] for x in ink]),
-        boxes=tuple(boxes) if cleaned == joined else None,
-    )
+    return "".join(text), boxes
 
 
 def _drawn(page: Any, kind: int, enough: int) -> int:
