@@ -104,14 +104,32 @@ def _listing(folder: Path) -> _Listing:
     return listing
 
 
-def _links(page: Path) -> list[str]:
-    """The relative addresses of documents a page links to, decoded (%E9%99%84 → 附), in order."""
-    from bs4 import BeautifulSoup
+_LINKS: dict[tuple[str, int, int], tuple[str, ...]] = {}
 
+
+def _links(page: Path) -> tuple[str, ...]:
+    """The relative addresses of documents a page links to, decoded (%E9%99%84 → 附), in order.
+
+    Kept per (file, mtime, size): discovery, the manifest key and the worker each ask for a page's
+    bundle, and parsing the page is the costly part."""
     try:
+        st = page.stat()
+        key = (str(page.resolve()), st.st_mtime_ns, st.st_size)
+        cached = _LINKS.get(key)
+        if cached is not None:
+            return cached
         data = page.read_bytes()
     except OSError:
-        return []
+        return ()
+    if len(_LINKS) > 256:
+        _LINKS.clear()
+    _LINKS[key] = found = tuple(_parsed_links(data))
+    return found
+
+
+def _parsed_links(data: bytes) -> list[str]:
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(data, "lxml")
     out: list[str] = []
     for a in soup.find_all("a", href=True):
