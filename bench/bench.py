@@ -86,6 +86,11 @@ def timed(cmd: list[str]) -> float:
     return time.perf_counter() - t
 
 
+def ingest(src: Path, out: Path, *extra: str) -> list[str]:
+    """The command line of one timed ingest run."""
+    return [sys.executable, "-m", "pipeline", "ingest", str(src), "--out", str(out), *extra]
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "raw"
@@ -93,48 +98,18 @@ def main() -> int:
         files = make_corpus(src)
         floor_s = min(floor(files) for _ in range(3))
         startup = min(timed([sys.executable, "-m", "pipeline", "ingest", "--help"]) for _ in range(3))
-        wall = {}
-        for jobs in (1, 2):
-            wall[jobs] = timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "pipeline",
-                    "ingest",
-                    str(src),
-                    "--out",
-                    str(Path(tmp) / f"out{jobs}"),
-                    "--jobs",
-                    str(jobs),
-                ]
-            )
+        wall = {jobs: timed(ingest(src, Path(tmp) / f"out{jobs}", "--jobs", str(jobs))) for jobs in (1, 2)}
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # before Ray's processes
         ray_row = "skipped: Ray is not installed (pip install -e '.[ray]')"
         if importlib.util.find_spec("ray") is not None:
-            out = str(Path(tmp) / "out-ray")
-            ray_s = timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "pipeline",
-                    "ingest",
-                    str(src),
-                    "--out",
-                    out,
-                    "--executor",
-                    "ray",
-                    "--jobs",
-                    "2",
-                ]
-            )
+            ray_s = timed(ingest(src, Path(tmp) / "out-ray", "--executor", "ray", "--jobs", "2"))
             ray_row = f"{ray_s:.2f} s ({N / ray_s:.0f} notices/s, incl. starting and stopping Ray)"
         big = Path(tmp) / "batch"
         big.mkdir()
         make_corpus(big, N_BATCH)
-        ingest = [sys.executable, "-m", "pipeline", "ingest", str(big)]
-        batch_first = timed([*ingest, "--out", str(Path(tmp) / "b1"), "--jobs", "1"])
-        batch_again = timed([*ingest, "--out", str(Path(tmp) / "b1"), "--jobs", "1"])
-        batch_two = timed([*ingest, "--out", str(Path(tmp) / "b2"), "--jobs", "2"])
+        batch_first = timed(ingest(big, Path(tmp) / "b1", "--jobs", "1"))
+        batch_again = timed(ingest(big, Path(tmp) / "b1", "--jobs", "1"))
+        batch_two = timed(ingest(big, Path(tmp) / "b2", "--jobs", "2"))
     per = wall[1] / N * 1000
     floor_per = floor_s / N * 1000
     rows = [
@@ -157,11 +132,16 @@ def main() -> int:
             f"{batch_two:.2f} s ({batch_first / batch_two:.2f}x the speed of --jobs 1)",
         ),
     ]
+    print_table(rows)
+    return 0
+
+
+def print_table(rows: list[tuple[str, str]]) -> None:
+    """A Markdown table of (measure, value) rows, as the README's Speed tables are."""
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure'.ljust(width)} | value |\n|{'-' * (width + 2)}|-------|")
     for name, value in rows:
         print(f"| {name.ljust(width)} | {value} |")
-    return 0
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench import print_table  # noqa: E402
 from pipeline import duplicates_folder as duplicates  # noqa: E402
 
 CITIES = [
@@ -119,10 +120,7 @@ def main() -> int:
         ("again, nothing changed", f"{again * 1000:.0f} ms"),
         ("one copy added", f"{added:.2f} s"),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"| {'measure'.ljust(width)} | value |\n|{'-' * (width + 2)}|-------|")
-    for name, value in rows:
-        print(f"| {name.ljust(width)} | {value} |")
+    print_table(rows)
     return 0
 
 

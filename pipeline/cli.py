@@ -17,7 +17,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from pipeline import bundles
 from pipeline.errors import IngestError
 from pipeline.manifest import MANIFEST, reason
 from pipeline.workers import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, Input
@@ -69,6 +68,8 @@ def _walk(root: Path, out: Path, unreadable: list[OSError]) -> list[Path]:
 def _files(paths: Sequence[str], out: Path) -> Iterator[Input]:
     """Every file under the given paths, in a stable order, each with its path relative to the
     folder it was found in (a file given directly: its name); a bad path yields its error."""
+    from pipeline import bundles  # only ingest walks folders: --help and the other commands skip it
+
     out = out.resolve()
     for raw in paths:
         p = Path(raw)

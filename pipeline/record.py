@@ -207,7 +207,13 @@ def assemble(
     if listed:  # the 附件 list as printed: what the notice says comes with it, read or not
         index = ClauseIndex(clauses)  # the clause a fact's evidence names, found the same way
         notice["attachments_listed"] = [
-            {"number": n, "name": name, "clause": _clause_id(index, span[0]), "span": list(span), "text": name}
+            {
+                "number": n,
+                "name": name,
+                "clause": _clause_id(index, span[0]),
+                "span": list(span),
+                "text": name,
+            }
             for n, name, span in listed
         ]
     source: dict[str, Any] = {
