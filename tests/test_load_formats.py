@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from pipeline.ingest import build_record, ingest_file
-from pipeline.load import load
+from pipeline.load import load, pdf_lines
 from pipeline.load import pdf as pdf_loader
 from pipeline.load.layout import Line
 from pipeline.load.ocr import OcrPage, clean_text
@@ -122,40 +122,15 @@ def test_garbled_text_layer_detection(text: str, bad: bool) -> None:
     assert pdf_loader.garbled(text) is bad
 
 
-def test_pdf_chars_are_pdfium_char_by_char() -> None:
-    """The loader's shortcuts (text in one call, font size asked when the box height changes,
-    plain-pointer ctypes calls) give exactly what asking PDFium char by char gives."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as c
-
-    pages = 0
-    for name in (f"{SEEDS[0]}.pdf", f"{SEEDS[1]}.pdf", "fee_table.pdf"):
-        for page in pdfium.PdfDocument(FIXTURES / name):
-            textpage, height = page.get_textpage(), page.get_size()[1]
-            raw, rect, want = textpage.raw, c.FS_RECTF(), []
-            for i in range(textpage.count_chars()):
-                code = c.FPDFText_GetUnicode(raw, i)
-                if not code:
-                    continue
-                c.FPDFText_GetLooseCharBox(raw, i, rect)
-                size = c.FPDFText_GetFontSize(raw, i) or (rect.top - rect.bottom)
-                space = chr(code).isspace()
-                generated = space and bool(c.FPDFText_IsGenerated(raw, i))
-                box = (rect.left, rect.right, height - rect.top, height - rect.bottom)
-                want.append((chr(code), *box, size, generated, space))
-            assert pdf_loader._chars(textpage, height) == want
-            pages += 1
-    assert pages == 13
-
-
 def test_garbled_page_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     """A page whose text layer is private-use glyphs is rendered and OCR'd, with a warning."""
     from pipeline.load import ocr
 
-    real_chars = pdf_loader._chars
+    real_chars = pdf_lines.chars
 
-    def broken(textpage: Any, height: float) -> list[Any]:
-        return [("\ue123", *c[1:]) for c in real_chars(textpage, height)]
+    def broken(textpage: Any, height: float) -> pdf_lines.PageChars:
+        pc = real_chars(textpage, height)
+        return pdf_lines.PageChars.from_columns("\ue123" * len(pc), pc.columns, pc.is_generated)
 
     calls: list[Any] = []
 
@@ -164,7 +139,7 @@ def test_garbled_page_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
         line = Line("关于开展职称评审工作的通知", 300, 900, 200, 240, 40)
         return OcrPage((line,), 0.5)
 
-    monkeypatch.setattr(pdf_loader, "_chars", broken)
+    monkeypatch.setattr(pdf_lines, "chars", broken)
     monkeypatch.setattr(ocr, "recognize", fake_ocr)
     doc = load(FIXTURES / "fee_table.pdf")
     assert doc.ocr and calls

@@ -16,7 +16,7 @@ import math
 import statistics
 from array import array
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import regex
 
@@ -38,6 +38,10 @@ class Line:
     size: float  # typical character width: the unit for every tolerance below
     keep: bool = False  # a table row: never joined to its neighbours
     boxes: tuple[Box | None, ...] | None = None  # each character's box when the reader knows it
+    # the same as the bytes of float32 values, 4 a character (NaN where unknown): the PDF reader
+    # has its characters' boxes in one buffer already, and a tuple per character costs it more
+    # than reading them from PDFium does
+    flat_boxes: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -242,7 +246,9 @@ def assemble_boxes(pages: list[PageLines]) -> tuple[str, tuple[Page, ...], array
             else:
                 piece = ("\n" if parts else "") + text
             boxes.extend(_NO_BOX * (len(piece) - len(text)))
-            if ln.boxes is not None and len(ln.boxes) == len(text):
+            if ln.flat_boxes is not None and len(ln.flat_boxes) == 16 * len(text):
+                boxes.frombytes(ln.flat_boxes)
+            elif ln.boxes is not None and len(ln.boxes) == len(text):
                 boxes.extend([v for box in ln.boxes for v in (box or _NO_BOX)])
             else:
                 boxes.extend(_NO_BOX * len(text))
