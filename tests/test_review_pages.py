@@ -182,3 +182,22 @@ def test_a_fact_read_in_an_attachment_gets_no_box_on_the_notice_s_pages(
     fact["file"] = "附件1 评审条件.pdf"  # its page 2 is the attachment's, not the notice's page 2
     page = _page(record, tmp_path)
     assert page.count('class="box"') == sum(len(f["boxes"]) for f in _boxed(record)) - len(fact["boxes"])
+
+
+def test_report_draws_pages_only_with_source_root(pdf_record: dict[str, Any], tmp_path: Path) -> None:
+    """`report --source-root` gives its review pages the source's pages and boxes, as `review`
+    does; without it (a render per page is costly over a whole corpus) they show the text alone."""
+    from pipeline.store import dumps, write_atomic
+
+    data = tmp_path / "records"
+    write_atomic(data / "r.json", dumps(pdf_record))
+    plain, drawn = tmp_path / "plain" / "index.html", tmp_path / "drawn" / "index.html"
+    assert main(["report", "--data", str(data), "--out", str(plain)]) == 0
+    assert main(["report", "--data", str(data), "--out", str(drawn), "--source-root", str(ROOT)]) == 0
+    assert '<figure class="page"' not in (plain.parent / "review" / "r.html").read_text(encoding="utf-8")
+    page = (drawn.parent / "review" / "r.html").read_text(encoding="utf-8")
+    assert page.count('class="box"') == sum(len(f["boxes"]) for f in _boxed(pdf_record)) > 0
+    # a source root where the file is not: the note, and the text still there
+    assert main(["report", "--data", str(data), "--out", str(plain), "--source-root", str(tmp_path)]) == 0
+    missing = (plain.parent / "review" / "r.html").read_text(encoding="utf-8")
+    assert "不在：只显示文本" in missing and '<figure class="page"' not in missing

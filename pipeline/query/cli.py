@@ -89,6 +89,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--data", default=DEFAULT_DATA, help=f"folder of records (default: {DEFAULT_DATA})")
     p.add_argument("--out", help="index page to write (default: <data>/index.html)")
     p.add_argument("--all-copies", action="store_true", help=ALL_COPIES_HELP)
+    p.add_argument(
+        "--source-root",
+        help="folder the records' source.path is relative to (where ingest ran): review pages of"
+        " PDFs, OFDs and scans then draw their pages with each fact's boxes (default: text only)",
+    )
     p.set_defaults(func=cmd_report)
 
 
@@ -205,7 +210,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.data) / "index.html"
     problems: list[Problem] = []
     try:
-        write_report(Path(args.data), out, problems, all_copies=args.all_copies)
+        root = Path(args.source_root) if args.source_root else None
+        write_report(Path(args.data), out, problems, all_copies=args.all_copies, source_root=root)
     except NoRecords as exc:
         return _fail(str(exc))
     print(out)

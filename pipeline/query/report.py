@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.lexicon import labels
-from pipeline.query.review import render_page
+from pipeline.query.review import render_page, render_with_pages
 from pipeline.record_types import PolicyRecord
 from pipeline.records import Problem, load_folder
 from pipeline.store import write_atomic
@@ -83,11 +83,19 @@ def _diff_html(old: Record, new: Record) -> str:
 
 
 def write_report(
-    data: Path, out: Path, problems: list[Problem] | None = None, *, all_copies: bool = False
+    data: Path,
+    out: Path,
+    problems: list[Problem] | None = None,
+    *,
+    all_copies: bool = False,
+    source_root: Path | None = None,
 ) -> Path:
     """Write ``out`` (index.html), ``review/<record>.html`` and ``diff/<old>__<new>.html`` beside it.
 
-    Damaged record files go to ``problems`` (else stderr) and get no row; the rest still do.
+    Damaged record files go to ``problems`` (else stderr) and get no row; the rest still do. With
+    ``source_root`` (the folder ingest ran in) the review pages of PDFs, OFDs and scans draw their
+    source's pages with the facts' boxes, as ``review`` does; without it they show the text alone,
+    since drawing pages costs a render per page and a national corpus has millions.
     """
     loaded = load_folder(data, all_copies=all_copies)
     if problems is None:
@@ -104,7 +112,8 @@ def write_report(
     repeated = _repeated(records)
     rows = []
     for name, record in sorted(records, key=_sort_key):
-        write_atomic(base / "review" / f"{name}.html", render_page(record))
+        review = render_page(record) if source_root is None else render_with_pages(record, source_root)
+        write_atomic(base / "review" / f"{name}.html", review)
         diff_link = ""
         if name in previous:
             target = f"diff/{previous[name]}__{name}.html"

@@ -319,10 +319,16 @@ def write_review(record: PolicyRecord | Path, out: Path, source_root: Path | Non
 
     if isinstance(record, Path):
         record = read_record(record)
+    write_atomic(out, render_with_pages(record, source_root))
+    return out
+
+
+def render_with_pages(record: PolicyRecord, source_root: Path | None = None) -> str:
+    """``render_page`` with the source's pages drawn, for a PDF, OFD or scan whose file is found
+    (``source.path`` under ``source_root``); a note instead where it is missing or changed."""
     wanted = [f.data["page"] for f in facts_of(record) if isinstance(f.data.get("page"), int)]
     pages = review_pages.source_pages(record, wanted, source_root)
-    write_atomic(out, render_page(record, pages if pages.pages or pages.note else None))
-    return out
+    return render_page(record, pages if pages.pages or pages.note else None)
 
 
 def iter_anchors(page: str) -> Iterator[str]:
