@@ -259,14 +259,19 @@ def _raw_pdf(content: bytes, form: bytes, form_matrix: str) -> bytes:
     return bytes(out)
 
 
-def _text(x: float, y: float, s: str, size: int = 10) -> str:
+def _text(x: float, y: float, s: str, size: int = 10, *, scaled: bool = False) -> str:
+    """Text set at ``size`` by ``Tf``, or (``scaled``) by a 1-point font in a scaled text matrix,
+    as Ghostscript writes it."""
+    if scaled:
+        return f"BT /H 1 Tf {size} 0 0 {size} {x} {y} Tm ({s}) Tj ET"
     return f"BT /H {size} Tf {x} {y} Td ({s}) Tj ET"
 
 
 def form_table(fake_bold: bool = False) -> bytes:
     """A grid drawn inside a form XObject under a scaling matrix, in tenths of a point as Word's
     writer does, its cells' text (Helvetica) on the page, a bar closed with h under it, and a
-    second table of re-rectangles; ``fake_bold`` prints the heading row twice, 0.3 pt apart."""
+    second table of re-rectangles, its text in a scaled text matrix; ``fake_bold`` prints the
+    heading row twice, 0.3 pt apart."""
     grid = []
     xs, ys = [1000, 2000, 3500, 5000], [7000, 6800, 6600, 6400]  # tenths of a point
     for y in ys:
@@ -289,7 +294,7 @@ def form_table(fake_bold: bool = False) -> bytes:
     for r in range(2):
         for c in range(2):
             page.append(f"{100 + 120 * c} {500 - 20 * r} 120 20 re S")
-            page.append(_text(104 + 120 * c, 506 - 20 * r, f"r{r}c{c}"))
+            page.append(_text(104 + 120 * c, 506 - 20 * r, f"r{r}c{c}", scaled=True))
     return _raw_pdf("\n".join(page).encode(), form, "1 0 0 1 0 0")
 
 

@@ -1,11 +1,13 @@
-"""PDF → text, page by page: the text layer through pypdfium2, tables through pdfplumber, OCR when needed.
+"""PDF → text, page by page: the text layer and ruled tables through pypdfium2, OCR when needed.
 
 pypdfium2 reads a clean Chinese page in about a millisecond and gives every
 character with its box, which is what rebuilding paragraphs, dropping fake-bold
-doubles and spotting running headers needs. pdfplumber is some 30× slower, so
-it is opened only for pages that draw enough ruling lines to hold a table; its
-``find_tables`` reads ruled criteria and fee tables cell by cell, and each row
-becomes one line, cells joined by `` | ``. A page whose text layer is missing or
+doubles and spotting running headers needs. On pages that draw enough ruling
+lines to hold a table, ``pdf_tables`` reads ruled criteria and fee tables cell by
+cell from PDFium's path objects, as pdfplumber's ``find_tables`` would; pdfplumber
+itself (some 30× slower: pdfminer parses the page again) is opened only for a page
+that reader cannot decide. Each row becomes one line, cells joined by `` | ``. A
+page whose text layer is missing or
 garbled (private-use or replacement characters from a broken CID font, almost no
 Chinese) is rendered and OCR'd instead.
 """

@@ -21,18 +21,21 @@ cells, rows and their text come out the same:
    split at spaces and at gaps over 3 pt, words joined by a space, lines by a
    newline.
 
-PDFium's coordinates are single floats where pdfminer's are doubles, and its
-character boxes span the font's ascent to descent where pdfminer's span its size
-above the descent; neither matters unless a decision sits on its threshold. So
-every threshold test checks for a near tie, and a page with one — or with what
-these steps do not copy (Bézier curves along the grid, diagonal lines, a rotated
-or offset page) — is reported undecided (``None``), and the loader asks
-pdfplumber for that page.
+PDFium's coordinates are single floats where pdfminer's are doubles, and the
+characters' boxes are rebuilt from PDFium's baseline and size (``_chars``), so
+they sit within a tenth of the size of pdfminer's; neither matters unless a
+decision sits on its threshold. So every threshold test checks for a near tie,
+and a page with one — or with what these steps do not copy (curves along the
+grid, diagonal rules, a rotated or offset page or character, a fake-bold copy
+that PDFium leaves out of the text and pdfminer keeps, a space PDFium invented
+or not where it would split a word) — is reported undecided (``None``), and the
+loader asks pdfplumber for that page.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -107,48 +110,85 @@ def find_tables(page: Any, textpage: Any, height: float) -> list[Table] | None:
         if not groups:
             return []
         _no_dropped_copies(texts, textpage)
-        chars = _chars(textpage, height)
+        chars = _chars(textpage, height, [_bbox(group) for group in groups])
         return [_table(group, chars) for group in groups]
     except Undecided:
         return None
 
 
-def _chars(textpage: Any, height: float) -> list[_Char]:
-    """The page's characters with boxes placed as pdfminer places them, from the baseline.
+@functools.cache
+def _char_calls() -> tuple[Any, ...]:
+    """PDFium's per-character calls with plain pointer arguments (ctypes converts typed pointers
+    on every call; see ``_char_calls`` in pdf.py): unicode, generated, loose box, origin, font
+    size, matrix."""
+    import pypdfium2.raw as c
+
+    def plain(fn: Any, restype: Any, *argtypes: Any) -> Any:
+        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value or 0)
+
+    vp, i = ctypes.c_void_p, ctypes.c_int
+    return (
+        plain(c.FPDFText_GetUnicode, ctypes.c_uint, vp, i),
+        plain(c.FPDFText_IsGenerated, i, vp, i),
+        plain(c.FPDFText_GetLooseCharBox, i, vp, i, vp),
+        plain(c.FPDFText_GetCharOrigin, i, vp, i, vp, vp),
+        plain(c.FPDFText_GetFontSize, ctypes.c_double, vp, i),
+        plain(c.FPDFText_GetMatrix, i, vp, i, vp),
+    )
+
+
+def _chars(textpage: Any, height: float, areas: list[Box]) -> list[_Char]:
+    """The characters in or near ``areas`` with boxes placed as pdfminer places them.
 
     PDFium's loose box is no help vertically: in LibreOffice's subset fonts its top
     follows each glyph (a line's tops spread over a point), where pdfminer gives a
-    line one top (``size`` above the descent). So the box here hangs from the
-    character's origin on the baseline: ``DESCENT`` of the size below it, the size
-    tall; left and right are the loose box's (the advance, as pdfminer's). PDFium's
+    line one top (the size above the descent). So the box here hangs from the
+    character's origin on the baseline, ``DESCENT`` of the size below it and the
+    size tall; left and right are the loose box's (the advance, as pdfminer's). The
+    size is the font's times the character's matrix (``FPDFText_GetFontSize`` is the
+    ``Tf`` operand alone: 1 where Ghostscript scales the text matrix instead). PDFium's
     line breaks are not in pdfminer's list; its generated spaces may or may not be
     (LibreOffice's own spaces come out generated), so they are kept, flagged, on the
     line of the character before them.
     """
     import pypdfium2.raw as c
 
-    raw = textpage.raw
-    rect = c.FS_RECTF()
+    unicode, generated, loose_box, origin, font_size, matrix = _char_calls()
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    rect, m = c.FS_RECTF(), c.FS_MATRIX()
     x, y = ctypes.c_double(), ctypes.c_double()
+    at_rect, at_m, at_x, at_y = (ctypes.addressof(v) for v in (rect, m, x, y))
     out: list[_Char] = []
+    kept = False  # the character before was kept
     for i in range(textpage.count_chars()):
-        code = c.FPDFText_GetUnicode(raw, i)
+        code = unicode(raw, i)
         if not code or code in (10, 13):
+            kept = False
             continue
-        if c.FPDFText_IsGenerated(raw, i) == 1:
-            if out and chr(code).isspace():  # kept as a maybe: see _text
-                if not c.FPDFText_GetLooseCharBox(raw, i, rect):
-                    raise Undecided("character without a box")
+        if not loose_box(raw, i, at_rect):
+            raise Undecided("character without a box")
+        h_mid, v_mid = (rect.left + rect.right) / 2, height - (rect.top + rect.bottom) / 2
+        if not any(
+            x0 - 2 <= h_mid <= x1 + 2 and top - 20 <= v_mid <= bottom + 20 for x0, top, x1, bottom in areas
+        ):
+            kept = False
+            continue
+        if generated(raw, i) == 1:
+            if kept and chr(code).isspace():  # kept as a maybe: see _text
                 prev = out[-1]
                 out.append((" ", rect.left, rect.left, prev[3], prev[4], prev[5], True))
+            kept = False
             continue
-        if not c.FPDFText_GetLooseCharBox(raw, i, rect) or not c.FPDFText_GetCharOrigin(raw, i, x, y):
-            raise Undecided("character without a box")
-        size = c.FPDFText_GetFontSize(raw, i)
-        if size <= 0 or c.FPDFText_GetCharAngle(raw, i) not in (0, -1):
-            raise Undecided("rotated or sizeless character")
+        if not origin(raw, i, at_x, at_y) or not matrix(raw, i, at_m):
+            raise Undecided("character without an origin")
+        if abs(m.b) > 1e-6 or abs(m.c) > 1e-6 or m.a <= 0 or m.d <= 0:
+            raise Undecided("rotated, skewed or mirrored character")
+        size = font_size(raw, i) * m.d
+        if size <= 0:
+            raise Undecided("sizeless character")
         bottom = height - (y.value + DESCENT * size)
         out.append((chr(code), rect.left, rect.right, bottom - size, bottom, size, False))
+        kept = True
     return out
 
 
@@ -525,13 +565,16 @@ def _table(cells: list[Box], chars: Sequence[_Char]) -> Table:
         row_chars = [ch for ch in chars if _inside(ch, bbox)]
         texts = tuple(None if c is None else _text([ch for ch in row_chars if _inside(ch, c)]) for c in slots)
         rows.append(Row(bbox[1], bbox[3], texts))
-    bbox = (
+    return Table(_bbox(cells), tuple(rows))
+
+
+def _bbox(cells: list[Box]) -> Box:
+    return (
         min(c[0] for c in cells),
         min(c[1] for c in cells),
         max(c[2] for c in cells),
         max(c[3] for c in cells),
     )
-    return Table(bbox, tuple(rows))
 
 
 def _by_top(items: list[Any], top: Any, slack: float) -> list[list[Any]]:
