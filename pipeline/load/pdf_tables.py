@@ -39,7 +39,7 @@ import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down points)
 
@@ -82,8 +82,7 @@ class Table:
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True)
-class _Edge:
+class _Edge(NamedTuple):  # a tuple: pages have hundreds, and a frozen dataclass is slow to build
     vertical: bool
     x0: float
     top: float
@@ -158,6 +157,7 @@ def _chars(textpage: Any, height: float, areas: list[Box]) -> list[_Char]:
     rect, m = c.FS_RECTF(), c.FS_MATRIX()
     x, y = ctypes.c_double(), ctypes.c_double()
     at_rect, at_m, at_x, at_y = (ctypes.addressof(v) for v in (rect, m, x, y))
+    near = [(x0 - 2, top - 20, x1 + 2, bottom + 20) for x0, top, x1, bottom in areas]
     out: list[_Char] = []
     kept = False  # the character before was kept
     for i in range(textpage.count_chars()):
@@ -167,16 +167,19 @@ def _chars(textpage: Any, height: float, areas: list[Box]) -> list[_Char]:
             continue
         if not loose_box(raw, i, at_rect):
             raise Undecided("character without a box")
-        h_mid, v_mid = (rect.left + rect.right) / 2, height - (rect.top + rect.bottom) / 2
-        if not any(
-            x0 - 2 <= h_mid <= x1 + 2 and top - 20 <= v_mid <= bottom + 20 for x0, top, x1, bottom in areas
-        ):
+        left, right = rect.left, rect.right
+        h_mid, v_mid = (left + right) / 2, height - (rect.top + rect.bottom) / 2
+        for x0, top, x1, bottom in near:
+            if x0 <= h_mid <= x1 and top <= v_mid <= bottom:
+                break
+        else:
             kept = False
             continue
-        if generated(raw, i) == 1:
-            if kept and chr(code).isspace():  # kept as a maybe: see _text
+        ch = chr(code)
+        if ch.isspace() and generated(raw, i) == 1:  # PDFium generates only whitespace
+            if kept:  # kept as a maybe: see _text
                 prev = out[-1]
-                out.append((" ", rect.left, rect.left, prev[3], prev[4], prev[5], True))
+                out.append((" ", left, left, prev[3], prev[4], prev[5], True))
             kept = False
             continue
         if not origin(raw, i, at_x, at_y) or not matrix(raw, i, at_m):
@@ -187,7 +190,7 @@ def _chars(textpage: Any, height: float, areas: list[Box]) -> list[_Char]:
         if size <= 0:
             raise Undecided("sizeless character")
         bottom = height - (y.value + DESCENT * size)
-        out.append((chr(code), rect.left, rect.right, bottom - size, bottom, size, False))
+        out.append((ch, left, right, bottom - size, bottom, size, False))
         kept = True
     return out
 
@@ -544,18 +547,26 @@ def _inside(ch: _Char, box: Box) -> bool:
     """pdfplumber's test: the character's middle in the box (left and top edges inclusive)."""
     h_mid, v_mid = (ch[1] + ch[2]) / 2, (ch[3] + ch[4]) / 2
     x0, top, x1, bottom = box
+    if h_mid < x0 - 1 or h_mid > x1 + 1:
+        return False
     slack = V_SLACK * ch[5]
+    if v_mid < top - slack or v_mid > bottom + slack:
+        return False
     on_border = (
-        _near(h_mid, x0) or _near(h_mid, x1) or _near(v_mid, top, slack) or _near(v_mid, bottom, slack)
+        abs(h_mid - x0) < EPS
+        or abs(h_mid - x1) < EPS
+        or abs(v_mid - top) < slack
+        or abs(v_mid - bottom) < slack
     )
-    near_box = x0 - 1 <= h_mid <= x1 + 1 and top - slack <= v_mid <= bottom + slack
-    if on_border and near_box and not ch[6]:
+    if on_border and not ch[6]:
         raise Undecided("character on a cell's border")
     return x0 <= h_mid < x1 and top <= v_mid < bottom
 
 
 def _table(cells: list[Box], chars: Sequence[_Char]) -> Table:
     xs = sorted({c[0] for c in cells})
+    x0, top, x1, bottom = _bbox(cells)
+    chars = [ch for ch in chars if x0 - 1 <= (ch[1] + ch[2]) / 2 <= x1 + 1 and top - ch[5] <= ch[3] <= bottom]
     rows = []
     for top, group in itertools.groupby(sorted(cells, key=lambda c: (c[1], c[0])), key=lambda c: c[1]):
         by_x = {c[0]: c for c in group}
