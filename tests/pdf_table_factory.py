@@ -172,18 +172,31 @@ FPDF_PAGES: dict[str, Callable[[], bytes]] = {
 
 
 def _docx() -> bytes:
-    """Three Word tables: a full grid, one with merged cells, one with inner rules only."""
+    """Four Word tables: a full grid (shaded heading, a cell wrapped over lines), one with merged
+    cells, one with inner rules only, one in 公文 body size (16 pt, where LibreOffice's gap
+    between Chinese and digits is over pdfplumber's 3 pt word gap)."""
     from docx import Document
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+    from docx.shared import Pt
 
     doc = Document()
     doc.add_paragraph("一、申报条件按下表执行。")
     grid = doc.add_table(rows=3, cols=3)
     grid.style = "Table Grid"
-    for r, row in enumerate((("级别", "学历", "年限"), ("高级", "本科", "满5年"), ("中级", "大专", "满4年"))):
+    rows = (
+        ("级别", "学历", "年限"),
+        ("高级", "本科及以上学历，取得中级职称后从事本专业技术工作满5年", "满5年"),
+        ("中级", "大专", "满4年"),
+    )
+    for r, row in enumerate(rows):
         for c, text in enumerate(row):
             grid.cell(r, c).text = text
+            if r == 0:  # a shaded heading row: a filled rectangle under each cell
+                shading = OxmlElement("w:shd")
+                shading.set(qn("w:val"), "clear")
+                shading.set(qn("w:fill"), "D9D9D9")
+                grid.cell(r, c)._tc.get_or_add_tcPr().append(shading)
     doc.add_paragraph("二、材料清单如下。")
     merged = doc.add_table(rows=4, cols=3)
     merged.style = "Table Grid"
@@ -204,6 +217,12 @@ def _docx() -> bytes:
     for r, row in enumerate((("项目", "标准"), ("评审费", "400元"), ("鉴定费", "200元"))):
         for c, text in enumerate(row):
             inner.cell(r, c).text = text
+    doc.add_paragraph("四、公文正文字号（三号）的表格。")
+    big = doc.add_table(rows=2, cols=3)
+    big.style = "Table Grid"
+    for r, row in enumerate((("系列", "年限", "费用"), ("工程", "满5年", "每人400元"))):
+        for c, text in enumerate(row):
+            big.cell(r, c).paragraphs[0].add_run(text).font.size = Pt(16)
     doc.add_paragraph("以上费用不予退还。")
     buf = io.BytesIO()
     doc.save(buf)

@@ -49,16 +49,20 @@ CROSS = 3.0
 TEXT = 3.0
 PRE_MIN = 1.0  # edge_min_length_prefilter
 MIN_LENGTH = 3.0  # edge_min_length
-DESCENT = -0.15  # a CJK font's usual descent (per size): pdfminer's box bottom below the baseline
-EPS = 0.01
+DESCENT = -0.15  # a usual descent (per size): where pdfminer's box bottom sits below the baseline
+EPS = 0.01  # coordinates this close to a threshold: float32 against double could decide either way
 # PDFium invents a space where the font changes or a gap opens ("3份", LibreOffice's 1/5 em
 # between Chinese and Latin in "满 5 年"), and reports some real spaces as invented too. A real
 # space glyph is a quarter em or more (Times 0.25, Arial 0.278, Calibri 0.226, SimSun 0.5), so a
 # gap under this share of the size holds none; a wider gap under TEXT is undecided
-NO_ROOM = 0.21  # coordinates this close to a threshold: float32 against double could decide either way
-# character boxes: PDFium's (ascent to descent) and pdfminer's (size above the descent) differ by
-# up to a tenth of the size vertically, so vertical tests near a threshold get this share of it
-V_SLACK = 0.2
+NO_ROOM = 0.21
+# pdfminer's box bottom is the font's own descent below the baseline, ours DESCENT (fonts' run from
+# about -0.05 to -0.3 of the size): a character's middle is within MID_SLACK of the size of
+# pdfminer's, and two characters' tops differ from pdfminer's difference by under TOP_SLACK of it
+# (same baseline and size: the same top here, descents a tenth apart there). Tests that near
+# their thresholds are ties.
+MID_SLACK = 0.15
+TOP_SLACK = 0.1
 
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
@@ -549,7 +553,7 @@ def _inside(ch: _Char, box: Box) -> bool:
     x0, top, x1, bottom = box
     if h_mid < x0 - 1 or h_mid > x1 + 1:
         return False
-    slack = V_SLACK * ch[5]
+    slack = MID_SLACK * ch[5]
     if v_mid < top - slack or v_mid > bottom + slack:
         return False
     on_border = (
@@ -611,7 +615,7 @@ def _text(chars: list[_Char]) -> str:
     """pdfplumber's ``extract_text`` (not layout) of a cell's characters."""
     if not chars:
         return ""
-    slack = V_SLACK * max(ch[5] for ch in chars)
+    slack = TOP_SLACK * max(ch[5] for ch in chars)
     words: list[tuple[str, float]] = []  # text, top
     for line in _by_top(chars, lambda ch: ch[3], slack):
         word: list[_Char] = []
