@@ -157,6 +157,23 @@ def rounded_frame() -> bytes:
     return bytes(pdf.output())
 
 
+def diagonal_header() -> bytes:
+    """A 斜线表头: the top-left cell split by a slash, its two labels either side."""
+    pdf = _pdf()
+    xs, ys = [20.0, 60.0, 100.0, 140.0], [40.0, 56.0, 68.0, 80.0]
+    for y in ys:
+        pdf.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        pdf.line(x, ys[0], x, ys[-1])
+    pdf.line(xs[0], ys[0], xs[1], ys[1])
+    pdf.set_xy(45, 41)
+    pdf.cell(14, 6, "年度")
+    pdf.set_xy(21, 49)
+    pdf.cell(14, 6, "系列")
+    _grid_text(pdf, xs, ys, [["", "2023", "2024"], ["工程", "120人", "135人"], ["经济", "80人", "96人"]])
+    return bytes(pdf.output())
+
+
 FPDF_PAGES: dict[str, Callable[[], bytes]] = {
     f.__name__: f
     for f in (
@@ -167,6 +184,7 @@ FPDF_PAGES: dict[str, Callable[[], bytes]] = {
         ruled_box,
         dashed_rules,
         rounded_frame,
+        diagonal_header,
     )
 }
 

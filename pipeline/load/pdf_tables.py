@@ -26,7 +26,7 @@ characters' boxes are rebuilt from PDFium's baseline and size (``_chars``), so
 they sit within a tenth of the size of pdfminer's; neither matters unless a
 decision sits on its threshold. So every threshold test checks for a near tie,
 and a page with one — or with what these steps do not copy (curves along the
-grid, diagonal rules, a rotated or offset page or character, a fake-bold copy
+grid, a rotated or offset page or character, a fake-bold copy
 that PDFium leaves out of the text and pdfminer keeps, a space PDFium invented
 or not where it would split a word) — is reported undecided (``None``), and the
 loader asks pdfplumber for that page.
@@ -334,9 +334,11 @@ def _subpath_edges(path: list[tuple[str, _Point]], closed: bool, height: float) 
         return []
     if ops in {"ml", "mlh"}:
         (x0, y0), (x1, y1) = pts[0], pts[1]
-        if y0 != y1 and x0 != x1:
-            raise Undecided("diagonal line")  # pdfplumber calls it vertical; not copied
-        return [_edge(x0 == x1 and y0 != y1, x0, y0, x1, y1)]
+        if 0 < abs(y1 - y0) < EPS:
+            raise Undecided("nearly horizontal line")
+        # pdfplumber's line: horizontal if level, else vertical, a diagonal too (a 斜线表头's slash
+        # is a vertical edge at its left end, as tall as it drops)
+        return [_edge(y0 != y1, x0, y0, x1, y1)]
     if ops in {"mlllh", "mllll"} and len(pts) == 5:
         (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = pts
         square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
@@ -406,8 +408,8 @@ def _snapped(edges: list[_Edge], vertical: bool) -> list[_Edge]:
         group = members[n]
         avg = sum(pos(e) for e in group) / len(group)
         for e in group:
-            if vertical:
-                out.append(_Edge(True, avg, e.top, avg, e.bottom))
+            if vertical:  # moved sideways whole (a diagonal keeps its width)
+                out.append(_Edge(True, avg, e.top, e.x1 + (avg - e.x0), e.bottom))
             else:
                 out.append(_Edge(False, e.x0, avg, e.x1, avg))
     return out
