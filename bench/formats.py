@@ -7,8 +7,9 @@ Runs on the committed fixtures (tests/fixtures/formats: two seed notices and a
 fee table), so the numbers are comparable between machines and commits. Other
 sessions share the cores, so pypdfium2 and the loader are interleaved round by
 round (order alternating) and the ratio between them is the number to compare;
-CPU seconds are printed beside wall seconds for the same reason. OCR speed is
-bench/ocr.py.
+CPU seconds are printed beside wall seconds for the same reason. The table page
+is timed alone too, beside the loader with its table left to pdfplumber (the
+reader before ``pipeline/load/pdf_tables.py``). OCR speed is bench/ocr.py.
 """
 
 from __future__ import annotations
@@ -72,6 +73,18 @@ def _loader(d: bytes) -> int:
     return len(pdf.read(d, path="bench.pdf", sha256="", suffix=".pdf").pages)
 
 
+def _loader_plumber_tables(d: bytes) -> int:
+    """The loader with every table page left to pdfplumber, as before ``pdf_tables``."""
+    from pipeline.load import pdf_tables
+
+    real = pdf_tables.find_tables
+    pdf_tables.find_tables = lambda *args: None  # type: ignore[assignment]
+    try:
+        return _loader(d)
+    finally:
+        pdf_tables.find_tables = real
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=10, help="interleaved passes over the fixtures")
@@ -88,7 +101,15 @@ def main() -> None:
     plain = [p for p in files if p.name != "fee_table.pdf"]
     (ref_wall, ref_cpu), (ours_wall, ours_cpu) = _timed(plain, runs, args.rounds).values()
     print(
-        f"{'  without the table page (no pdfplumber)':38} {ref_wall / ours_wall:8.2f}× the time  ({ref_cpu / ours_cpu:.2f}× in CPU time)"
+        f"{'  without the table page':38} {ref_wall / ours_wall:8.2f}× the time  ({ref_cpu / ours_cpu:.2f}× in CPU time)"
+    )
+    table = [p for p in files if p.name == "fee_table.pdf"]
+    both: dict[str, Callable[[bytes], int]] = {**runs, "tables by pdfplumber": _loader_plumber_tables}
+    rates = _timed(table, both, args.rounds)
+    (ref_wall, ref_cpu), (ours_wall, ours_cpu), (old_wall, old_cpu) = rates.values()
+    print(
+        f"{'  the table page alone':38} {ref_wall / ours_wall:8.2f}× the time  ({ref_cpu / ours_cpu:.2f}× in CPU time);"
+        f" {ref_wall / old_wall:.2f}× ({ref_cpu / old_cpu:.2f}×) with its table read by pdfplumber"
     )
     (rate,) = _timed(files[:1], {"pdfplumber extract_text": _plumber}, 1).values()
     print(f"{'pdfplumber extract_text':38} {rate[0]:8.1f} pages/s  (for scale: opened only on table pages)")

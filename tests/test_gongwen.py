@@ -193,3 +193,13 @@ def test_scan_f1(scanned: dict[str, Path], kind: str, floor: float) -> None:
     assert record["notice"]["issuers"] == ["洛阳市人力资源和社会保障局"]
     assert record["text"].rstrip().endswith("洛阳市人力资源和社会保障局\n2022年10月17日")
     assert record["text"].count("洛阳市人力资源和社会保障局") == 3  # masthead, title, signature: no seal text
+
+
+def test_pdf_tables_read_as_pdfplumber_reads_them(gongwen: Path) -> None:
+    """On every page of LibreOffice's 公文 PDFs the PDFium table reader decides, and agrees with
+    pdfplumber (tests/test_pdf_tables.py)."""
+    from tests.test_pdf_tables import compare
+
+    for stem in STEMS:
+        pages, _tables, undecided = compare(gongwen / f"{stem}.pdf")
+        assert pages and not undecided, stem

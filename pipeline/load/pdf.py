@@ -1,13 +1,15 @@
-"""PDF → text, page by page: the text layer through pypdfium2, tables through pdfplumber, OCR when needed.
+"""PDF → text, page by page: the text layer and ruled tables through pypdfium2, OCR when needed.
 
 pypdfium2 reads a clean Chinese page in about a millisecond and gives every
 character with its box, which is what rebuilding paragraphs, dropping fake-bold
-doubles and spotting running headers needs. pdfplumber is some 30× slower, so
-it is opened only for pages that draw enough ruling lines to hold a table; its
-``find_tables`` reads ruled criteria and fee tables cell by cell, and each row
-becomes one line, cells joined by `` | ``. A page whose text layer is missing or
-garbled (private-use or replacement characters from a broken CID font, almost no
-Chinese) is rendered and OCR'd instead.
+doubles and spotting running headers needs. On pages that draw enough ruling
+lines to hold a table, ``pdf_tables`` reads ruled criteria and fee tables cell by
+cell from PDFium's path objects, as pdfplumber's ``find_tables`` would; pdfplumber
+itself (some 30× slower: pdfminer parses the page again) is opened only for a page
+that reader cannot decide. Each row becomes one line, cells joined by `` | ``. A
+page whose text layer is missing or garbled (private-use or replacement characters
+from a broken CID font, almost no Chinese) is rendered and OCR'd instead. The
+characters' lines are rebuilt in ``pdf_lines``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 import regex
 
 from pipeline.errors import EmptyInput, EncryptedInput, UnreadableInput
-from pipeline.load import layout, pdf_lines
+from pipeline.load import layout, pdf_lines, pdf_tables
 from pipeline.load.layout import Line, PageLines
 from pipeline.types import LoadedDocument
 
@@ -137,9 +139,23 @@ def _cell(text: str | None) -> str:
     return layout.clean_line(_CELL_BREAK.sub("", text or ""))
 
 
-def _with_tables(lines: list[Line], plumber_page: Any) -> list[Line]:
+def _plumber_tables(plumber_page: Any) -> list[pdf_tables.Table]:
+    """pdfplumber's ``find_tables`` on the page, as ``pdf_tables`` gives them: the fallback and the reference."""
+    return [
+        pdf_tables.Table(
+            tuple(t.bbox),
+            tuple(
+                pdf_tables.Row(row.bbox[1], row.bbox[3], tuple(cells))
+                for row, cells in zip(t.rows, t.extract(), strict=False)
+            ),
+        )
+        for t in plumber_page.find_tables()
+    ]
+
+
+def _with_tables(lines: list[Line], found: list[pdf_tables.Table]) -> list[Line]:
     """Replace the lines inside each ruled table by one line per table row."""
-    tables = [t for t in plumber_page.find_tables() if len(t.rows) >= 2]
+    tables = [t for t in found if len(t.rows) >= 2]
     if not tables:
         return lines
     out = list(lines)
@@ -152,10 +168,10 @@ def _with_tables(lines: list[Line], plumber_page: Any) -> list[Line]:
         ]
         size = statistics.median(ln.size for ln in inside) if inside else 10.0
         rows = []
-        for row, cells in zip(t.rows, t.extract(), strict=False):
-            text = " | ".join(_cell(c) for c in cells if c is not None and _cell(c))
+        for row in t.rows:
+            text = " | ".join(_cell(c) for c in row.cells if c is not None and _cell(c))
             if text:
-                rows.append(Line(text, x0, x0, row.bbox[1], row.bbox[3], size, keep=True))
+                rows.append(Line(text, x0, x0, row.top, row.bottom, size, keep=True))
         out = [ln for ln in out if ln not in inside] + rows
     out.sort(key=lambda ln: ln.top)
     return out
@@ -185,10 +201,12 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
                 continue
             lines = pdf_lines.lines(chars)
             if _path_count(page) >= _MIN_TABLE_PATHS:
-                if plumber is None:
-                    plumber = _plumber(data)
-                if plumber is not None:
-                    lines = _with_tables(lines, plumber.pages[index])
+                tables = pdf_tables.find_tables(page, textpage, height)
+                if tables is None:  # something only pdfplumber reads the way it does: it reads this page
+                    if plumber is None:
+                        plumber = _plumber(data)
+                    tables = _plumber_tables(plumber.pages[index]) if plumber is not None else []
+                lines = _with_tables(lines, tables)
             pages.append(PageLines(index + 1, width, height, tuple(lines)))
         if scans:
             _ocr(pdf, scans, pages, warnings)
