@@ -43,8 +43,16 @@ def lines(chars: list[_Char]) -> list[Line]:
                     top, bottom, last = min(top, ctop), max(bottom, cbottom), ch
             continue  # (rare: PDFium's zero-width spaces)
         if last is not None:
-            if c == last[0] and abs(last[1] - left) < 0.3 * size and abs(last[3] - ctop) < 0.3 * size:
-                continue  # fake bold: the same glyph printed again a hair to the side
+            shift = abs(last[1] - left)
+            if (
+                c == last[0]
+                and shift < 0.3 * size
+                and shift < 0.5 * (last[2] - last[1])
+                and abs(last[3] - ctop) < 0.3 * size
+            ):
+                # fake bold: the same glyph printed again a hair to the side (less than half its
+                # width: two l's of "all" in a narrow font are a glyph's width apart)
+                continue
             mid = (ctop + cbottom) / 2
             if not (top - 0.2 * size <= mid <= bottom + 0.2 * size) or left < last[1] - 2 * size:
                 groups.append(cur)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as c
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,7 +66,9 @@ def test_chars_are_pdfium_char_by_char() -> None:
                 if not code:
                     continue
                 c.FPDFText_GetLooseCharBox(raw, i, rect)
-                size = c.FPDFText_GetFontSize(raw, i) or (rect.top - rect.bottom)
+                m = c.FS_MATRIX()
+                c.FPDFText_GetMatrix(raw, i, m)
+                size = c.FPDFText_GetFontSize(raw, i) * math.hypot(m.c, m.d) or (rect.top - rect.bottom)
                 space = chr(code).isspace()
                 generated = space and bool(c.FPDFText_IsGenerated(raw, i))
                 box = (rect.left, rect.right, height - rect.top, height - rect.bottom)
@@ -118,3 +121,52 @@ def _page(draw: st.DrawFn) -> pdf_lines.PageChars:
 @given(_page())
 def test_random_pages_match_the_reference(pc: pdf_lines.PageChars) -> None:
     _same(pc)
+
+
+def _paragraphs(scaled: bool) -> bytes:
+    """A page of two paragraphs in Courier 12 pt wrapped at 60 characters (the first line indented
+    two), set by ``Tf`` or (``scaled``) by a 1-point font in a scaled text matrix, as Ghostscript
+    writes it."""
+    from tests.pdf_table_factory import _raw_pdf, _text
+
+    words = "applicants shall hold the title of engineer for five years and submit two papers"
+    rows, y = [], 700
+    for n, (indent, width) in enumerate([(2, 58), (0, 60), (0, 31)] * 2):
+        line = (words * 3)[n * 7 :][:width].replace(" ", "x")
+        rows.append(_text(72 + indent * 7.2, y, line, 12, scaled=scaled))
+        y -= 16
+    pdf = _raw_pdf("\n".join(rows).encode(), b"", "1 0 0 1 0 0")
+    return pdf.replace(b"/Helvetica", b"/Courier  ")  # as long: the offsets stay right
+
+
+def test_text_sized_by_its_matrix_reads_as_text_sized_by_tf() -> None:
+    """FPDFText_GetFontSize is the Tf operand: a 1-point font in a 12× text matrix is 12 pt text,
+    and its lines join into paragraphs as the same text set at 12 Tf does."""
+    from pipeline.load import pdf
+
+    pages = []
+    for scaled in (False, True):
+        doc = pdfium.PdfDocument(_paragraphs(scaled))
+        page = doc[0]
+        pc = pdf_lines.chars(page.get_textpage(), page.get_size()[1])
+        ink = [s for s, sp in zip(pc.size, pc.space, strict=True) if not sp]
+        assert min(ink) == max(ink) == pytest.approx(12.0)
+        pages.append(pdf.read(_paragraphs(scaled), path="p.pdf", sha256="", suffix=".pdf").raw_text)
+    assert pages[0] == pages[1]
+    assert pages[0].count("\n") == 1  # two paragraphs
+
+
+def test_narrow_double_letters_are_not_fake_bold() -> None:
+    """Two l's of Helvetica 12 pt are 2.7 pt apart, under 0.3 of the size: still two letters, since
+    a fake-bold copy sits less than half the glyph's width beside it; that copy is still dropped."""
+    from tests.pdf_table_factory import _raw_pdf, _text
+
+    rows = [
+        _text(72, 700, "all will fill 2011", 12),
+        _text(72, 680, "Bold", 12),
+        _text(72.3, 680, "Bold", 12),
+    ]
+    doc = pdfium.PdfDocument(_raw_pdf("\n".join(rows).encode(), b"", "1 0 0 1 0 0"))
+    page = doc[0]
+    got = [ln.text for ln in pdf_lines.lines(pdf_lines.chars(page.get_textpage(), page.get_size()[1]))]
+    assert got == ["all will fill 2011", "Bold"]

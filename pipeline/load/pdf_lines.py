@@ -136,7 +136,7 @@ class PageChars:
 
 
 @functools.cache
-def _char_calls() -> tuple[Any, Any, Any]:
+def _char_calls() -> tuple[Any, Any, Any, Any]:
     """PDFium's per-character calls, declared with plain pointer arguments.
 
     pypdfium2 declares them with typed pointers, and ctypes checks and converts
@@ -153,7 +153,18 @@ def _char_calls() -> tuple[Any, Any, Any]:
         plain(c.FPDFText_GetLooseCharBox, ctypes.c_int, vp, i, vp),
         plain(c.FPDFText_GetFontSize, ctypes.c_double, vp, i),
         plain(c.FPDFText_IsGenerated, ctypes.c_int, vp, i),
+        plain(c.FPDFText_GetMatrix, ctypes.c_int, vp, i, vp),
     )
+
+
+def _font_size(font_size: Any, matrix: Any, handle: int, i: int, at: int, m: Any) -> float:
+    """The character's size on the page: the font's (``FPDFText_GetFontSize`` is the ``Tf``
+    operand alone, 1 where Ghostscript and others scale the text matrix instead) times the
+    height of its matrix's unit; 0 when PDFium knows neither."""
+    size = float(font_size(handle, i))
+    if size and matrix(handle, i, at):
+        size *= math.hypot(m.c, m.d)
+    return size
 
 
 def chars(textpage: Any, height: float) -> PageChars:
@@ -175,7 +186,7 @@ def chars(textpage: Any, height: float) -> PageChars:
         text = "".join(chr(c.FPDFText_GetUnicode(raw, i)) for i in range(count))
     if not count:
         return PageChars.from_columns("", np.empty((0, 5)), np.empty(0, dtype=bool))
-    box, font_size, is_generated = _char_calls()
+    box, font_size, is_generated, matrix = _char_calls()
     handle = ctypes.cast(raw, ctypes.c_void_p).value
     rects = (c.FS_RECTF * count)()
     base = ctypes.addressof(rects)
@@ -213,7 +224,14 @@ def chars(textpage: Any, height: float) -> PageChars:
     change = np.ones(n, dtype=bool)
     change[1:] = heights[1:] != heights[:-1]
     at = np.flatnonzero(change)
-    asked = np.array([font_size(handle, int(index[k])) or float(heights[k]) for k in at.tolist()])
+    m = c.FS_MATRIX()
+    where = ctypes.addressof(m)
+    asked = np.array(
+        [
+            _font_size(font_size, matrix, handle, int(index[k]), where, m) or float(heights[k])
+            for k in at.tolist()
+        ]
+    )
     size = asked[np.cumsum(change) - 1] if n else np.empty(0)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     space = _is_space(codes)
@@ -249,7 +267,9 @@ def _runs(pc: PageChars) -> tuple[list[bool], list[int]]:
         s = size[1:]
         ink = ~pc.is_space
         level = (top[1:] == top[:-1]) & (bottom[1:] == bottom[:-1])
-        double = (pc.codes[1:] == pc.codes[:-1]) & (np.abs(left[:-1] - left[1:]) < 0.3 * s) & (0.3 * s > 0.0)
+        shift = np.abs(left[:-1] - left[1:])
+        width = col[:-1, 1] - left[:-1]
+        double = (pc.codes[1:] == pc.codes[:-1]) & (shift < 0.3 * s) & (shift < 0.5 * width) & (0.3 * s > 0.0)
         back = left[1:] < left[:-1] - 2 * s
         mid = (top[1:] + bottom[1:]) / 2
         inside = (top[1:] - 0.2 * s <= mid) & (mid <= bottom[1:] + 0.2 * s)
@@ -292,7 +312,13 @@ def _groups(pc: PageChars) -> list[_Group]:
             continue  # (rare: PDFium's zero-width spaces)
         if last >= 0:
             lx = left[last]
-            if c == text[last] and abs(lx - x0) < 0.3 * size and abs(ctops[last] - ctop) < 0.3 * size:
+            shift = abs(lx - x0)
+            if (
+                c == text[last]
+                and shift < 0.3 * size
+                and shift < 0.5 * (right[last] - lx)
+                and abs(ctops[last] - ctop) < 0.3 * size
+            ):
                 j += 1
                 continue  # fake bold: the same glyph printed again a hair to the side
             mid = (ctop + cbottom) / 2
