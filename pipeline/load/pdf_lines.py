@@ -199,27 +199,30 @@ def chars(textpage: Any, height: float) -> PageChars:
         np.frombuffer(rects, dtype=np.float32).reshape(count, 4).astype(np.float64)
     )  # left top right bottom
     # no Unicode for this glyph: the one-call text gives U+FFFE (or NUL); asked again, then skipped
-    keep = np.ones(count, dtype=bool)
-    letters = list(text)
+    fixed: dict[int, str] = {}
     for bad in ("\x00", "\ufffe"):
         i = text.find(bad)
         while i >= 0:
             code = c.FPDFText_GetUnicode(raw, i)
-            if code:
-                letters[i] = chr(code)
-            else:
-                keep[i] = False
+            fixed[i] = chr(code) if code else ""
             i = text.find(bad, i + 1)
-    if not keep.all():
-        text = "".join(ch for ch, k in zip(letters, keep, strict=True) if k)
-        ltrb = ltrb[keep]
-        index = np.flatnonzero(keep)
-    else:
+    if fixed:
+        letters = list(text)
+        for i, ch in fixed.items():
+            letters[i] = ch or "\n"  # a glyph without Unicode: dropped below with the line breaks
         text = "".join(letters)
+    # PDFium's line breaks are left out too: the line rules would skip them
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    breaks = (codes == 0x0D) | (codes == 0x0A)
+    if breaks.any():
+        keep = ~breaks
+        text = text.replace("\r", "").replace("\n", "")
+        ltrb, index, codes = ltrb[keep], np.flatnonzero(keep), codes[keep]
+    else:
         index = np.arange(count)
     n = len(text)
     # the font size, asked again only when the box height changes (one font at one size has one
-    # ascent-to-descent height); PDFium's line breaks count here, as they did char by char
+    # ascent-to-descent height)
     heights = ltrb[:, 1] - ltrb[:, 3]
     change = np.ones(n, dtype=bool)
     change[1:] = heights[1:] != heights[:-1]
@@ -233,17 +236,11 @@ def chars(textpage: Any, height: float) -> PageChars:
         ]
     )
     size = asked[np.cumsum(change) - 1] if n else np.empty(0)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     space = _is_space(codes)
     generated = np.zeros(n, dtype=bool)
     for k in np.flatnonzero(space).tolist():
         generated[k] = bool(is_generated(handle, int(index[k])))
     columns = np.column_stack((ltrb[:, 0], ltrb[:, 2], height - ltrb[:, 1], height - ltrb[:, 3], size))
-    breaks = (codes == 0x0D) | (codes == 0x0A)
-    if breaks.any():
-        stay = ~breaks
-        text = text.replace("\r", "").replace("\n", "")
-        return PageChars.from_columns(text, columns[stay], generated[stay], space[stay])
     return PageChars.from_columns(text, columns, generated, space)
 
 
