@@ -36,6 +36,7 @@ from typing import Any, TextIO
 
 from pipeline.corrections import ingest as corrections
 from pipeline.corrections import store as corrections_store
+from pipeline.duplicates import Sketch
 from pipeline.duplicates_folder import link_copies
 from pipeline.executors import Executor, Local
 from pipeline.fingerprint import fingerprint
@@ -133,6 +134,8 @@ class _Plan:
     todo: list[str] = field(default_factory=list)
     repairs: dict[str, str] = field(default_factory=dict)  # path -> why its record is written again
     released: set[str] = field(default_factory=set)  # record names no longer wanted by their file
+    # records written as their worker made them: (sha256, sketch) for the duplicate pass
+    sketches: dict[str, tuple[str, Sketch]] = field(default_factory=dict)
 
 
 def run_batch(
@@ -210,7 +213,12 @@ def _run_locked(
         if folder_error is None:
             _prune(out, entries, paths, prune, summary, plan.released)
             link_copies(
-                out, entries, manifest, journal.add, lambda t: reporter.line(t, error=t.startswith("error:"))
+                out,
+                entries,
+                manifest,
+                journal.add,
+                lambda t: reporter.line(t, error=t.startswith("error:")),
+                known=plan.sketches,
             )
         journal.close()
         if folder_error is None:
@@ -333,6 +341,8 @@ def _take(
         "record_sha256": _sha(content),
         "warnings": o.warnings,
     }
+    if o.sketch is not None and content == o.content:  # not corrected: the worker's sketch holds
+        plan.sketches[name] = (entries[o.path]["record_sha256"], o.sketch)
     if fixed.sha256 is not None:
         entries[o.path]["corrections_sha256"] = fixed.sha256
     if fixed.report:

@@ -31,6 +31,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from pipeline.duplicates import Sketch, sketch
 from pipeline.errors import IngestError
 from pipeline.load.limits import MAX_BYTES
 
@@ -83,7 +84,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one file gave: a record's JSON text, or the error line (``limited``: a budget ran out)."""
+    """What one file gave: a record's JSON text, or the error line (``limited``: a budget ran out).
+    ``sketch`` is what the duplicate pass needs of the record, computed here beside it so that the
+    driver, which runs that pass alone after the batch, neither reads the record nor hashes its text."""
 
     path: str
     sha256: str | None
@@ -92,6 +95,7 @@ class Outcome:
     warnings: int
     error: str | None
     limited: bool = False
+    sketch: Sketch | None = None
 
 
 def file_sha256(path: str) -> str | None:
@@ -126,7 +130,7 @@ def process(path: str) -> Outcome:
     n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
     key = bundles.digest(path, record["source"]["sha256"]) if record["source"].get("attachments") else None
     sha = key or record["source"]["sha256"]
-    return Outcome(path, sha, dumps(record), n_facts, len(record["warnings"]), None)
+    return Outcome(path, sha, dumps(record), n_facts, len(record["warnings"]), None, sketch=sketch(record))
 
 
 def process_bytes(job: Job) -> Outcome:
@@ -148,7 +152,9 @@ def process_bytes(job: Job) -> Outcome:
             job.path, sha, None, 0, 0, f"error: {job.path}: internal error ({type(exc).__name__}: {exc})"
         )
     n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
-    return Outcome(job.path, sha, dumps(record), n_facts, len(record["warnings"]), None)
+    return Outcome(
+        job.path, sha, dumps(record), n_facts, len(record["warnings"]), None, sketch=sketch(record)
+    )
 
 
 # tests only: a folder D where ``D/<file name>.<kind>once`` (taken away as it strikes) or
@@ -245,7 +251,9 @@ class Solo:
         """The file's outcome, and whether its worker died on it (rather than being stopped for a
         budget): the Ray executor then tries the file again."""
         if self.worker is None:
-            import pipeline.ingest  # noqa: F401  (the worker is forked warm)
+            # the worker is forked warm: the pipeline and numpy (for the records' duplicate sketches)
+            import pipeline.ingest
+            import pipeline.minhash  # noqa: F401
 
             self.worker = _Worker(multiprocessing.get_context("fork"))
         w = self.worker
@@ -277,7 +285,9 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
     """Ingest ``paths`` in ``jobs`` worker processes; outcomes in input order."""
     if not paths:
         return
-    import pipeline.ingest  # noqa: F401  (imported once here, so every forked worker starts warm)
+    # imported once here, so every forked worker starts warm (numpy: the records' duplicate sketches)
+    import pipeline.ingest
+    import pipeline.minhash  # noqa: F401
 
     ctx = multiprocessing.get_context("fork")
     pending: deque[tuple[int, str | Job]] = deque(enumerate(paths))
