@@ -32,11 +32,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pipeline.corrections import ingest as corrections
 from pipeline.corrections import store as corrections_store
-from pipeline.duplicates import Sketch
 from pipeline.duplicates_folder import link_copies
 from pipeline.executors import Executor, Local
 from pipeline.fingerprint import fingerprint
@@ -54,6 +53,9 @@ from pipeline.manifest import (
 )
 from pipeline.store import record_names, write_atomic
 from pipeline.workers import Input, Limits, Outcome, file_sha256, process
+
+if TYPE_CHECKING:
+    from pipeline.duplicates import Sketch
 
 __all__ = ["Input", "Limits", "Outcome", "fingerprint", "process", "run_batch"]
 

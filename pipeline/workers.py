@@ -17,9 +17,7 @@ task, ``pipeline.ray_exec``): the file comes as bytes, the budgets are kept on t
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
-import multiprocessing
 import os
 import signal
 import sys
@@ -27,13 +25,16 @@ import time
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.duplicates import Sketch, sketch
 from pipeline.errors import IngestError
-from pipeline.load.limits import MAX_BYTES
+
+if TYPE_CHECKING:  # multiprocessing, ctypes, the loaders and the duplicate sketch are imported where
+    # a batch runs: the CLI imports this module for its defaults, ``ingest --help`` need not pay for them
+    from multiprocessing.connection import Connection
+
+    from pipeline.duplicates import Sketch
 
 DEFAULT_TIMEOUT_S = 600.0  # a scanned PDF is OCR'd at 5-10 s a page: long scans must pass
 DEFAULT_MEMORY_MB = 3072  # OCR of a scan, a page per core at once, peaks near 600 MB
@@ -102,6 +103,7 @@ def file_sha256(path: str) -> str | None:
     """The manifest's key of a file: its sha256, or for a notice with attachments one hash over
     all its files (``bundles.digest``), so a changed attachment re-ingests the notice."""
     from pipeline import bundles
+    from pipeline.load.limits import MAX_BYTES
 
     try:
         if Path(path).stat().st_size > MAX_BYTES:  # refused unread by the loader; no hash to key it by
@@ -109,6 +111,12 @@ def file_sha256(path: str) -> str | None:
         return bundles.digest(path, hashlib.sha256(Path(path).read_bytes()).hexdigest())
     except OSError:
         return None
+
+
+def _sketch(record: dict[str, Any]) -> Sketch:
+    from pipeline.duplicates import sketch
+
+    return sketch(record)
 
 
 def process(path: str) -> Outcome:
@@ -130,7 +138,7 @@ def process(path: str) -> Outcome:
     n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
     key = bundles.digest(path, record["source"]["sha256"]) if record["source"].get("attachments") else None
     sha = key or record["source"]["sha256"]
-    return Outcome(path, sha, dumps(record), n_facts, len(record["warnings"]), None, sketch=sketch(record))
+    return Outcome(path, sha, dumps(record), n_facts, len(record["warnings"]), None, sketch=_sketch(record))
 
 
 def process_bytes(job: Job) -> Outcome:
@@ -153,7 +161,7 @@ def process_bytes(job: Job) -> Outcome:
         )
     n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
     return Outcome(
-        job.path, sha, dumps(record), n_facts, len(record["warnings"]), None, sketch=sketch(record)
+        job.path, sha, dumps(record), n_facts, len(record["warnings"]), None, sketch=_sketch(record)
     )
 
 
@@ -180,6 +188,8 @@ def _die_with(parent: int) -> None:
     """A worker outlives no parent killed with SIGKILL (Linux): it would go on holding what it
     inherited, a Ray worker's connections among them, and Ray would never see that worker die."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before that took hold
@@ -252,6 +262,8 @@ class Solo:
         budget): the Ray executor then tries the file again."""
         if self.worker is None:
             # the worker is forked warm: the pipeline and numpy (for the records' duplicate sketches)
+            import multiprocessing
+
             import pipeline.ingest
             import pipeline.minhash  # noqa: F401
 
@@ -262,13 +274,19 @@ class Solo:
         fresh = False
         while outcome is None:
             wait_s = max(0.0, w.started + limits.timeout_s - time.monotonic())
-            ready = wait([w.conn], timeout=min(wait_s, _POLL_S) if limits.memory_mb else wait_s)
+            ready = _wait([w.conn], timeout=min(wait_s, _POLL_S) if limits.memory_mb else wait_s)
             outcome, fresh = _check(w, bool(ready), limits)
         w.finished()
         if fresh:
             w.stop()
             self.worker = None
         return outcome, fresh and not outcome.limited
+
+
+def _wait(conns: list[Connection], timeout: float) -> list[Any]:
+    from multiprocessing.connection import wait
+
+    return wait(conns, timeout=timeout)
 
 
 def _died(proc: Any) -> str:
@@ -286,6 +304,8 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
     if not paths:
         return
     # imported once here, so every forked worker starts warm (numpy: the records' duplicate sketches)
+    import multiprocessing
+
     import pipeline.ingest
     import pipeline.minhash  # noqa: F401
 
@@ -304,7 +324,7 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
             wait_s = max(0.0, min(w.started + limits.timeout_s - now for w in busy))
             if limits.memory_mb:
                 wait_s = min(wait_s, _POLL_S)
-            ready = wait([w.conn for w in busy], timeout=wait_s)
+            ready = _wait([w.conn for w in busy], timeout=wait_s)
             for i, w in enumerate(workers):
                 if not w.tasks:
                     continue
