@@ -123,12 +123,25 @@ def conflict(a: Copy, b: Copy) -> str | None:
     return None
 
 
+BY_NUMBER = (2.0, "same 文号 and title")
+
+
+def same_number_and_title(a: Copy, b: Copy) -> bool:
+    """The one reason read from the records' notices alone, no text needed."""
+    return bool(a.doc_numbers & b.doc_numbers and a.title and a.title == b.title)
+
+
 def pair_reason(a: Copy, b: Copy, text_a: str, text_b: str) -> tuple[float, str] | None:
     """(strength, reason) when ``a`` and ``b`` are copies of one notice, else None."""
     if conflict(a, b):
         return None
-    if a.doc_numbers & b.doc_numbers and a.title and a.title == b.title:
-        return 2.0, "same 文号 and title"
+    if same_number_and_title(a, b):
+        return BY_NUMBER
+    return text_reason(text_a, text_b)
+
+
+def text_reason(text_a: str, text_b: str) -> tuple[float, str] | None:
+    """(strength, reason) when two texts of records that do not conflict are one notice's."""
     from rapidfuzz.distance import Indel, LCSseq
 
     short, long_ = sorted((len(text_a), len(text_b)))

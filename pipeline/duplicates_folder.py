@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from pipeline.duplicates import (
+    BY_NUMBER,
     Copy,
     Link,
     Sketch,
@@ -30,8 +31,9 @@ from pipeline.duplicates import (
     conflict,
     copy_of,
     link,
-    pair_reason,
+    same_number_and_title,
     signature,
+    text_reason,
 )
 from pipeline.store import dumps, write_atomic
 
@@ -178,9 +180,13 @@ def link_folder(
 
     scored = []
     for a, b in candidates(copies, {n: e.signature for n, e in entries.items()}):
-        if conflict(copies[a], copies[b]):  # pair_reason's first test, before any text is read
+        # pair_reason's rule, each record's text read only when the texts must decide
+        if conflict(copies[a], copies[b]):
             continue
-        found = pair_reason(copies[a], copies[b], text(a), text(b))
+        if same_number_and_title(copies[a], copies[b]):
+            found: tuple[float, str] | None = BY_NUMBER
+        else:
+            found = text_reason(text(a), text(b))
         if found is not None:
             scored.append((a, b, *found))
     links = link(copies, scored)
