@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pipeline.corrections import ingest as corrections
 from pipeline.corrections import store as corrections_store
@@ -53,6 +53,9 @@ from pipeline.manifest import (
 )
 from pipeline.store import record_names, write_atomic
 from pipeline.workers import Input, Limits, Outcome, file_sha256, process
+
+if TYPE_CHECKING:
+    from pipeline.duplicates import Sketch
 
 __all__ = ["Input", "Limits", "Outcome", "fingerprint", "process", "run_batch"]
 
@@ -133,6 +136,8 @@ class _Plan:
     todo: list[str] = field(default_factory=list)
     repairs: dict[str, str] = field(default_factory=dict)  # path -> why its record is written again
     released: set[str] = field(default_factory=set)  # record names no longer wanted by their file
+    # records written as their worker made them: (sha256, sketch) for the duplicate pass
+    sketches: dict[str, tuple[str, Sketch]] = field(default_factory=dict)
 
 
 def run_batch(
@@ -210,7 +215,12 @@ def _run_locked(
         if folder_error is None:
             _prune(out, entries, paths, prune, summary, plan.released)
             link_copies(
-                out, entries, manifest, journal.add, lambda t: reporter.line(t, error=t.startswith("error:"))
+                out,
+                entries,
+                manifest,
+                journal.add,
+                lambda t: reporter.line(t, error=t.startswith("error:")),
+                known=plan.sketches,
             )
         journal.close()
         if folder_error is None:
@@ -333,6 +343,8 @@ def _take(
         "record_sha256": _sha(content),
         "warnings": o.warnings,
     }
+    if o.sketch is not None and content == o.content:  # not corrected: the worker's sketch holds
+        plan.sketches[name] = (entries[o.path]["record_sha256"], o.sketch)
     if fixed.sha256 is not None:
         entries[o.path]["corrections_sha256"] = fixed.sha256
     if fixed.report:

@@ -17,8 +17,10 @@ Why the rule looks like this:
   shorter text found almost whole inside one at most twice its length (``text containment 0.98``:
   the longest common subsequence over the shorter length — a repost with site furniture around it).
 - **Scales to 100,000 notices**: pairs are only scored when they share a 文号 or collide in a
-  MinHash LSH index of character 3-grams (datasketch); each record's signature is kept
-  (``pipeline.duplicates_folder``), so a re-run reads only new records.
+  MinHash LSH index of character 3-grams (``pipeline.minhash``: datasketch's values, in numpy);
+  each record's signature is computed by the worker that made the record and kept
+  (``pipeline.duplicates_folder``), so the driver only looks up buckets and a re-run reads
+  only new records.
 - **Deterministic over the set**: the canonical copy is the best of its group by text layer over
   OCR, complete over excerpt (the parts a full notice has: title, date, year, place, rules),
   document formats over web pages over plain text, fewer warnings (a repost's furniture costs
@@ -29,9 +31,7 @@ Why the rule looks like this:
 from __future__ import annotations
 
 import base64
-import functools
 import math
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,9 +40,10 @@ SIMILAR = 0.90  # Indel similarity of two whole texts
 CONTAINED = 0.95  # share of the shorter text found in order inside the longer
 # …when the shorter is at least half as long: below it, any text "contains" a short one
 CONTAINED_MIN_SHARE = 0.5
-SHINGLE = 3
 NUM_PERM = 64
-LSH_THRESHOLD = 0.5  # Jaccard of 3-gram sets; a repost's furniture or an OCR copy stays far above it
+# Jaccard of 3-gram sets; a repost's furniture or an OCR copy stays far above it (its bands and
+# rows: pipeline.minhash)
+LSH_THRESHOLD = 0.5
 
 # document formats (what was signed and published) over web pages over plain text scrapes
 _FORMAT_RANK = {"pdf": 0, "ofd": 0, "docx": 0, "doc": 0, "wps": 0, "rtf": 0, "odt": 0, "html": 1}
@@ -122,12 +123,25 @@ def conflict(a: Copy, b: Copy) -> str | None:
     return None
 
 
+BY_NUMBER = (2.0, "same 文号 and title")
+
+
+def same_number_and_title(a: Copy, b: Copy) -> bool:
+    """The one reason read from the records' notices alone, no text needed."""
+    return bool(a.doc_numbers & b.doc_numbers and a.title and a.title == b.title)
+
+
 def pair_reason(a: Copy, b: Copy, text_a: str, text_b: str) -> tuple[float, str] | None:
     """(strength, reason) when ``a`` and ``b`` are copies of one notice, else None."""
     if conflict(a, b):
         return None
-    if a.doc_numbers & b.doc_numbers and a.title and a.title == b.title:
-        return 2.0, "same 文号 and title"
+    if same_number_and_title(a, b):
+        return BY_NUMBER
+    return text_reason(text_a, text_b)
+
+
+def text_reason(text_a: str, text_b: str) -> tuple[float, str] | None:
+    """(strength, reason) when two texts of records that do not conflict are one notice's."""
     from rapidfuzz.distance import Indel, LCSseq
 
     short, long_ = sorted((len(text_a), len(text_b)))
@@ -148,38 +162,38 @@ def _two(score: float) -> str:
     return f"{math.floor(score * 100 + 1e-9) / 100:.2f}"
 
 
-def _shingles(text: str) -> set[bytes]:
-    """Character 3-grams with white space left out (a PDF's line breaks, a page's spacing)."""
-    text = "".join(text.split())
-    return {text[i : i + SHINGLE].encode("utf-8") for i in range(max(1, len(text) - SHINGLE + 1))}
-
-
-@functools.cache
-def _permutations() -> Any:
-    """Computed once, not once per record (half a millisecond each)."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
-
-
 def signature(text: str) -> str:
-    """The MinHash of a text's character 3-grams, as base64 of its uint32 values."""
-    from datasketch import MinHash
+    """The MinHash of a text's character 3-grams (white space left out), as base64 of its uint32
+    values: datasketch's ``affine32`` MinHash over CRC-32 of each 3-gram, computed in numpy
+    (``pipeline.minhash``), so the signatures a folder's cache keeps stay valid."""
+    from pipeline import minhash
 
-    # CRC-32 (zlib, in C) hashes a shingle 30x faster than datasketch's default SHA-1, which took
-    # most of the time; MinHash's own random permutations follow it, so its quality is enough
-    m = MinHash(
-        num_perm=NUM_PERM, seed=1, scheme="affine32", hashfunc=zlib.crc32, permutations=_permutations()
-    )
-    m.update_batch(list(_shingles(text)))  # a minimum: the order of the shingles never matters
-    return base64.b64encode(m.hashvalues.astype("<u4").tobytes()).decode("ascii")
+    values = minhash.minhash(minhash.shingle_hashes(text), NUM_PERM, seed=1)
+    return base64.b64encode(values.astype("<u4").tobytes()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """What the duplicate pass needs of a record, computed where the record is made (a worker), so
+    the driver reads no record file and hashes no text for it: its ``Copy`` (named ``""``, the
+    record name is the driver's), its signature, and the link its file carries."""
+
+    copy: Copy
+    signature: str
+    link: Link | None
+
+
+def sketch(record: Mapping[str, Any]) -> Sketch:
+    dup = record.get("duplicate_of")
+    link = Link(dup["of"], dup["reason"]) if isinstance(dup, dict) else None
+    return Sketch(copy_of("", record), signature(record.get("text") or ""), link)
 
 
 def candidates(copies: Mapping[str, Copy], signatures: Mapping[str, str]) -> list[tuple[str, str]]:
     """Pairs worth scoring, each once as (smaller name, larger name), sorted: a shared 文号 or an
-    LSH collision. Never all pairs: 100,000 notices would be 5·10⁹ of them."""
-    import numpy as np
-    from datasketch import LeanMinHash, MinHashLSH
+    LSH collision (two signatures equal in one band: the pairs datasketch's ``MinHashLSH`` gives).
+    Never all pairs: 100,000 notices would be 5·10⁹ of them."""
+    from pipeline import minhash
 
     pairs: set[tuple[str, str]] = set()
     by_number: dict[str, list[str]] = {}
@@ -188,13 +202,15 @@ def candidates(copies: Mapping[str, Copy], signatures: Mapping[str, str]) -> lis
             by_number.setdefault(number, []).append(name)
     for names in by_number.values():
         pairs.update((a, b) for i, a in enumerate(names) for b in names[i + 1 :])
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    buckets: list[dict[bytes, list[str]]] = [{} for _ in range(minhash.BANDS)]
     for name in sorted(signatures):
-        values = np.frombuffer(base64.b64decode(signatures[name]), dtype="<u4")
-        m = LeanMinHash(seed=1, hashvalues=values, scheme="affine32")
-        for other in lsh.query(m):
-            pairs.add((min(name, other), max(name, other)))
-        lsh.insert(name, m)
+        keys = minhash.bands(base64.b64decode(signatures[name]))
+        others: set[str] = set()
+        for bucket, key in zip(buckets, keys, strict=True):
+            members = bucket.setdefault(key, [])
+            others.update(members)
+            members.append(name)
+        pairs.update((min(name, other), max(name, other)) for other in others)
     return sorted(pairs)
 
 

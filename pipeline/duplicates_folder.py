@@ -2,14 +2,16 @@
 
 Split from the rule so each stays readable: here is what touches the folder — the signature
 cache ``DIR/.duplicates.json`` (a record's signature is kept by its record file's sha256, so a
-re-run reads only new records), the manifest's digest of the set last linked (an unchanged set
-costs nothing, not even the import of datasketch), and the rewriting of each record whose link
-changed, atomically, with its new sha256 in the manifest and the journal.
+re-run reads only new records; a record the batch has just written comes with its ``Sketch``,
+made by the worker, so it is not read either), the manifest's digest of the set last linked (an
+unchanged set costs nothing), and the rewriting of each record whose link changed, atomically,
+with its new sha256 in the manifest and the journal.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -20,7 +22,19 @@ from typing import Any
 
 import orjson
 
-from pipeline.duplicates import Copy, Link, candidates, copy_of, link, pair_reason, signature
+from pipeline.duplicates import (
+    BY_NUMBER,
+    Copy,
+    Link,
+    Sketch,
+    candidates,
+    conflict,
+    copy_of,
+    link,
+    same_number_and_title,
+    signature,
+    text_reason,
+)
 from pipeline.store import dumps, write_atomic
 
 CACHE = ".duplicates.json"  # signatures of the records last linked, by record name
@@ -122,8 +136,12 @@ def link_folder(
     *,
     rewritten: Callable[[str, str], None] = lambda name, sha: None,
     say: Callable[[str], None] = lambda line: None,
+    known: Mapping[str, tuple[str, Sketch]] | None = None,
 ) -> None:
     """Link the copies among ``records`` ({record name: sha256 of its file as written}) in ``out``.
+
+    ``known`` ({record name: (sha256 of the file, its sketch)}) spares reading the records the
+    batch has just written; one whose file has another sha256 now is read as any other.
 
     ``state`` is the manifest, whose ``duplicates`` digest says whether the set changed since the
     last linking (then nothing is read). ``rewritten(name, sha)`` hears of every record file
@@ -136,6 +154,12 @@ def link_folder(
     complete = True
     for name in sorted(records):
         entry = _from_cache(name, records[name], cache.get(name))
+        fresh = (known or {}).get(name)
+        if entry is None and fresh is not None and fresh[0] == records[name]:
+            made = fresh[1]
+            entry = _Entry(
+                records[name], dataclasses.replace(made.copy, name=name), made.signature, made.link
+            )
         if entry is None:
             try:
                 record = _load(out / name)
@@ -156,7 +180,13 @@ def link_folder(
 
     scored = []
     for a, b in candidates(copies, {n: e.signature for n, e in entries.items()}):
-        found = pair_reason(copies[a], copies[b], text(a), text(b))
+        # pair_reason's rule, each record's text read only when the texts must decide
+        if conflict(copies[a], copies[b]):
+            continue
+        if same_number_and_title(copies[a], copies[b]):
+            found: tuple[float, str] | None = BY_NUMBER
+        else:
+            found = text_reason(text(a), text(b))
         if found is not None:
             scored.append((a, b, *found))
     links = link(copies, scored)
@@ -206,6 +236,7 @@ def link_copies(
     manifest: dict[str, Any],
     journal: Callable[[str, dict[str, Any]], None],
     say: Callable[[str], None],
+    known: Mapping[str, tuple[str, Sketch]] | None = None,
 ) -> None:
     """The batch's post-pass over its manifest ``entries`` ({raw path: entry}): every record
     rewritten gets its new sha256 in its entry, and the entry goes to the journal at once, so a
@@ -218,4 +249,4 @@ def link_copies(
         journal(path, entries[path])
 
     records = {name: entries[path]["record_sha256"] for name, path in by_name.items()}
-    link_folder(out, records, manifest, rewritten=rewritten, say=say)
+    link_folder(out, records, manifest, rewritten=rewritten, say=say, known=known)

@@ -19,8 +19,6 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from pipeline.store import write_atomic
-
 MANIFEST = ".manifest.json"
 JOURNAL = ".manifest.jsonl"  # one line per outcome since the manifest was last written
 LOCK = ".ingest.lock"
@@ -113,6 +111,8 @@ def read_manifest(out: Path) -> dict[str, Any]:
 
 
 def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    from pipeline.store import write_atomic  # here: the CLI imports this module, --help needs no orjson
+
     write_atomic(
         out / MANIFEST,
         json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",

@@ -75,12 +75,71 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
+def _undocumented(node: Any) -> Any:
+    """The schema without its ``description`` strings: fastjsonschema builds each failing branch's
+    definition, descriptions and all, into the exception it raises, and a criteria node fails two."""
+    if isinstance(node, dict):
+        return {
+            k: _undocumented(v) for k, v in node.items() if not (k == "description" and isinstance(v, str))
+        }
+    if isinstance(node, list):
+        return [_undocumented(v) for v in node]
+    return node
+
+
+def _discriminated(node: dict[str, Any]) -> dict[str, Any]:
+    """The criteria node's ``oneOf`` (a reference, a group, a leaf) as the ``if``/``then`` that
+    accepts exactly the same nodes, decided by the keys that tell them apart.
+
+    fastjsonschema checks a ``oneOf`` by trying every branch and catching the failures: two
+    exceptions a node, half the cost of validating a record. With ``ref`` alone (A), a group
+    (B: needs ``op`` and ``of``) and a leaf (C: needs ``atom``): a node with ``op`` and ``of``
+    is never A, so it must be B or C and not both; one without is never B, so it is A or C,
+    which a node with ``atom`` can only be C and one without only A. A schema of another shape
+    keeps its ``oneOf``.
+    """
+    branches = node.get("oneOf")
+    if not isinstance(branches, list) or len(branches) != 3:
+        return node
+    ref, group, leaf = branches
+    if not (
+        ref.get("required") == ["ref"]
+        and ref.get("additionalProperties") is False
+        and set(ref.get("properties", {})) == {"ref"}
+        and {"op", "of"} <= set(group.get("required", ()))
+        and "atom" in leaf.get("required", ())
+    ):
+        return node
+    rest = {k: v for k, v in node.items() if k != "oneOf"}
+    return {
+        **rest,
+        "if": {"required": ["op", "of"]},
+        "then": {
+            "if": {"required": ["atom"]},
+            "then": {"if": group, "then": {"not": leaf}, "else": leaf},
+            "else": group,
+        },
+        "else": {"if": {"required": ["atom"]}, "then": leaf, "else": ref},
+    }
+
+
+def fast_schema() -> dict[str, Any]:
+    """The schema as the validator checks it: the same records accepted and refused
+    (``tests/test_record_schema.py`` compares it with the schema as written), at a third of the cost."""
+    full = _undocumented(schema())
+    defs = dict(full.get("definitions", {}))
+    if "criteria_node" in defs:
+        defs["criteria_node"] = _discriminated(defs["criteria_node"])
+    full["definitions"] = defs
+    inlined: dict[str, Any] = _inline_refs(full, defs)
+    return inlined
+
+
 @functools.cache
 def _validator() -> Any:
     import fastjsonschema
 
-    full = schema()
-    return fastjsonschema.compile(_inline_refs(full, full.get("definitions", {})))
+    return fastjsonschema.compile(fast_schema())
 
 
 def validate(record: dict[str, Any]) -> None:

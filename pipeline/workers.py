@@ -17,9 +17,7 @@ task, ``pipeline.ray_exec``): the file comes as bytes, the budgets are kept on t
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
-import multiprocessing
 import os
 import signal
 import sys
@@ -27,12 +25,16 @@ import time
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import IngestError
-from pipeline.load.limits import MAX_BYTES
+
+if TYPE_CHECKING:  # multiprocessing, ctypes, the loaders and the duplicate sketch are imported where
+    # a batch runs: the CLI imports this module for its defaults, ``ingest --help`` need not pay for them
+    from multiprocessing.connection import Connection
+
+    from pipeline.duplicates import Sketch
 
 DEFAULT_TIMEOUT_S = 600.0  # a scanned PDF is OCR'd at 5-10 s a page: long scans must pass
 DEFAULT_MEMORY_MB = 3072  # OCR of a scan, a page per core at once, peaks near 600 MB
@@ -83,7 +85,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one file gave: a record's JSON text, or the error line (``limited``: a budget ran out)."""
+    """What one file gave: a record's JSON text, or the error line (``limited``: a budget ran out).
+    ``sketch`` is what the duplicate pass needs of the record, computed here beside it so that the
+    driver, which runs that pass alone after the batch, neither reads the record nor hashes its text."""
 
     path: str
     sha256: str | None
@@ -92,12 +96,14 @@ class Outcome:
     warnings: int
     error: str | None
     limited: bool = False
+    sketch: Sketch | None = None
 
 
 def file_sha256(path: str) -> str | None:
     """The manifest's key of a file: its sha256, or for a notice with attachments one hash over
     all its files (``bundles.digest``), so a changed attachment re-ingests the notice."""
     from pipeline import bundles
+    from pipeline.load.limits import MAX_BYTES
 
     try:
         if Path(path).stat().st_size > MAX_BYTES:  # refused unread by the loader; no hash to key it by
@@ -105,6 +111,12 @@ def file_sha256(path: str) -> str | None:
         return bundles.digest(path, hashlib.sha256(Path(path).read_bytes()).hexdigest())
     except OSError:
         return None
+
+
+def _sketch(record: dict[str, Any]) -> Sketch:
+    from pipeline.duplicates import sketch
+
+    return sketch(record)
 
 
 def process(path: str) -> Outcome:
@@ -126,7 +138,7 @@ def process(path: str) -> Outcome:
     n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
     key = bundles.digest(path, record["source"]["sha256"]) if record["source"].get("attachments") else None
     sha = key or record["source"]["sha256"]
-    return Outcome(path, sha, dumps(record), n_facts, len(record["warnings"]), None)
+    return Outcome(path, sha, dumps(record), n_facts, len(record["warnings"]), None, sketch=_sketch(record))
 
 
 def process_bytes(job: Job) -> Outcome:
@@ -148,7 +160,9 @@ def process_bytes(job: Job) -> Outcome:
             job.path, sha, None, 0, 0, f"error: {job.path}: internal error ({type(exc).__name__}: {exc})"
         )
     n_facts = sum(len(v) for k, v in record["facts"].items() if k not in {"emails", "urls"})
-    return Outcome(job.path, sha, dumps(record), n_facts, len(record["warnings"]), None)
+    return Outcome(
+        job.path, sha, dumps(record), n_facts, len(record["warnings"]), None, sketch=_sketch(record)
+    )
 
 
 # tests only: a folder D where ``D/<file name>.<kind>once`` (taken away as it strikes) or
@@ -174,6 +188,8 @@ def _die_with(parent: int) -> None:
     """A worker outlives no parent killed with SIGKILL (Linux): it would go on holding what it
     inherited, a Ray worker's connections among them, and Ray would never see that worker die."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before that took hold
@@ -245,7 +261,11 @@ class Solo:
         """The file's outcome, and whether its worker died on it (rather than being stopped for a
         budget): the Ray executor then tries the file again."""
         if self.worker is None:
-            import pipeline.ingest  # noqa: F401  (the worker is forked warm)
+            # the worker is forked warm: the pipeline and numpy (for the records' duplicate sketches)
+            import multiprocessing
+
+            import pipeline.ingest
+            import pipeline.minhash  # noqa: F401
 
             self.worker = _Worker(multiprocessing.get_context("fork"))
         w = self.worker
@@ -254,13 +274,19 @@ class Solo:
         fresh = False
         while outcome is None:
             wait_s = max(0.0, w.started + limits.timeout_s - time.monotonic())
-            ready = wait([w.conn], timeout=min(wait_s, _POLL_S) if limits.memory_mb else wait_s)
+            ready = _wait([w.conn], timeout=min(wait_s, _POLL_S) if limits.memory_mb else wait_s)
             outcome, fresh = _check(w, bool(ready), limits)
         w.finished()
         if fresh:
             w.stop()
             self.worker = None
         return outcome, fresh and not outcome.limited
+
+
+def _wait(conns: list[Connection], timeout: float) -> list[Any]:
+    from multiprocessing.connection import wait
+
+    return wait(conns, timeout=timeout)
 
 
 def _died(proc: Any) -> str:
@@ -277,7 +303,11 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
     """Ingest ``paths`` in ``jobs`` worker processes; outcomes in input order."""
     if not paths:
         return
-    import pipeline.ingest  # noqa: F401  (imported once here, so every forked worker starts warm)
+    # imported once here, so every forked worker starts warm (numpy: the records' duplicate sketches)
+    import multiprocessing
+
+    import pipeline.ingest
+    import pipeline.minhash  # noqa: F401
 
     ctx = multiprocessing.get_context("fork")
     pending: deque[tuple[int, str | Job]] = deque(enumerate(paths))
@@ -294,7 +324,7 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
             wait_s = max(0.0, min(w.started + limits.timeout_s - now for w in busy))
             if limits.memory_mb:
                 wait_s = min(wait_s, _POLL_S)
-            ready = wait([w.conn for w in busy], timeout=wait_s)
+            ready = _wait([w.conn for w in busy], timeout=wait_s)
             for i, w in enumerate(workers):
                 if not w.tasks:
                     continue

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import duplicates_folder
 from pipeline.cli import main
 from pipeline.duplicates import Copy, conflict, link, pair_reason
 from pipeline.records import record_paths
@@ -356,3 +357,26 @@ def test_query_export_and_check_count_each_notice_once_unless_all_copies(
 
 def _id(root: Path, name: str) -> str:
     return str(json.loads((root / "records" / name).read_text(encoding="utf-8"))["record_id"])
+
+
+def test_the_duplicate_pass_reads_no_record_the_batch_has_just_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker sends its record's sketch (copy, signature) with it: the driver reads a record
+    file only to score a pair or rewrite a link. Two notices of two cities are no pair."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / f"{XINZHOU}.txt", raw)
+    shutil.copy(RAW / f"{LIANYUNGANG}.txt", raw)
+    read: list[str] = []
+    load = duplicates_folder._load
+    monkeypatch.setattr(duplicates_folder, "_load", lambda path: read.append(path.name) or load(path))
+    out = tmp_path / "records"
+    _ingest(raw, out)
+    assert read == []
+    assert not any(_links(out).values())
+    (out / ".duplicates.json").unlink()  # no cache and no sketch: the records are read
+    (raw / "extra.txt").write_text((RAW / f"{XINZHOU}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    _ingest(raw, out)
+    assert sorted(set(read)) == sorted(p.name for p in record_paths(out))
+    assert _links(out)["extra.txt.json"] == {"of": f"{XINZHOU}.txt.json", "reason": "same 文号 and title"}

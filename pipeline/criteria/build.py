@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import regex
-
 from pipeline.criteria import vocab
 from pipeline.criteria.flat import flat_sections
 from pipeline.criteria.leaves import Reader, clause_sentences, own_text
@@ -63,7 +61,7 @@ class _Builder:
         q = vocab.quantifier(own)
         items: list[Node] = []
         for ch in c["children"]:
-            if extracted is not None and regex.search("破格", own_text(ch)):
+            if extracted is not None and "破格" in own_text(ch):
                 node = self.clause_node(ch, item=True)
                 if node is not None:
                     extracted.append((ch["id"], node))

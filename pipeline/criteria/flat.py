@@ -66,7 +66,7 @@ def flat_sections(
             _append_list(b, c, out)
             i += 1
             continue
-        if regex.search("破格", own):
+        if "破格" in own:
             node = b.clause_node(c)
             if node is not None:
                 extracted.append((c["id"], node))
@@ -93,7 +93,7 @@ def flat_sections(
                     i += 1
                 break
             item = b.clause_node(sections[i], item=True)
-            if item is not None and regex.search("破格", own_text(sections[i])):
+            if item is not None and "破格" in own_text(sections[i]):
                 extracted.append((sections[i]["id"], item))
             elif item is not None:
                 items.append(item)

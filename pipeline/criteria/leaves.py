@@ -16,6 +16,7 @@ from typing import Any
 import regex
 
 from pipeline.criteria import vocab
+from pipeline.patterns import P
 
 Node = dict[str, Any]
 
@@ -203,7 +204,7 @@ class Reader:
                 if degrees:
                     out.append(self.degree_leaf(cid, (s.start, s.end), degrees))
         q = vocab.quantifier(s.text)
-        tail = regex.split(r"[：:]", s.text, maxsplit=1)
+        tail = P(r"[：:]").split(s.text, maxsplit=1)
         if not with_facts and q is not None and q.op == "any" and len(tail) == 2 and len(tail[1].strip()) > 4:
             implied = self._implied_text(cid, (s.start + len(tail[0]) + 1, s.end), tail[1])
             if implied is not None:

@@ -13,6 +13,7 @@ from typing import Any
 import regex
 
 from pipeline import lexicon
+from pipeline.patterns import P
 
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -101,7 +102,7 @@ def route_of(heading: str, text: str) -> tuple[str, str | None] | None:
         if pattern.search(heading) or pattern.search(text[:60]):
             status = entry.get("status") or None
             cond = entry.get("status_if")
-            if status and cond and not regex.search(cond, heading):
+            if status and cond and not P(cond).search(heading):
                 status = None
             return route, status
     return None
@@ -181,7 +182,7 @@ def named_kind(text: str) -> tuple[str, str | None] | None:
     for kind, subtype, pattern in _kinds():
         if pattern.search(text):
             if kind == "paper" and subtype is None:
-                core = regex.search(lexicon.load("requirements")["paper"]["core"], text)
+                core = P(lexicon.load("requirements")["paper"]["core"]).search(text)
                 subtype = "core" if core else "general"
             return kind, subtype
     return None

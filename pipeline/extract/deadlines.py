@@ -88,11 +88,9 @@ def _event(text: str, sent_start: int, win_start: int, win_end: int, sent_end: i
     if len(piece) >= 2:
         return piece[-_EVENT_MAX:]
     after = text[win_end:sent_end]
-    after = regex.sub(
-        r"^[\s（(]*(?:星期.|周.)?[)）]?\s*(?:\d{1,2}[:：时]\d{0,2}分?)?\s*(?:前|之前|止|截止|以前)?[，,]?",
-        "",
-        after,
-    )
+    after = P(
+        r"^[\s（(]*(?:星期.|周.)?[)）]?\s*(?:\d{1,2}[:：时]\d{0,2}分?)?\s*(?:前|之前|止|截止|以前)?[，,]?"
+    ).sub("", after)
     piece = PHRASE_DELIM.split(after)[0].strip()
     return piece[:_EVENT_MAX] if piece else "截止"
 

@@ -141,7 +141,7 @@ def title(text: str, head: list[tuple[int, str]]) -> tuple[str | None, tuple[int
             # a first line that runs the title into the body: 1 宁夏…相关问题解答 为 进 一 步…
             lead = _LEADING_PAGE_NUMBER.match(line)
             cut = lead.end() if lead else 0
-            line = regex.split(r"\s+", line[cut:], maxsplit=1)[0]
+            line = P(r"\s+").split(line[cut:], maxsplit=1)[0]
             start += cut
         if (
             _TITLE_FALLBACK.match(line)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import regex
 
 from pipeline import titles
+from pipeline.patterns import P
 
 # 时间:2020-11-09 访问量:2554 / 发布日期: 2021-12-14 15:39 / 来源: 树人论文网发表时间:2018-08-03 / a bare timestamp
 _META = regex.compile(
@@ -49,7 +50,7 @@ def _headline_like(line: str) -> bool:
         and "。" not in line
         and not is_meta(line)
         and not is_breadcrumb(line)
-        and not regex.search(r"[>›»|]", line)
+        and not P(r"[>›»|]").search(line)
         and not _NAV_BAR.match(line)
     )
 
@@ -79,7 +80,7 @@ def headline_from_breadcrumb(head: list[tuple[int, str]]) -> tuple[int, str] | N
             nxt_start, nxt = head[k + 1]
             if nxt.endswith((">", "›", "»")):
                 continue
-            crumb = regex.split(r"\s+", nxt, maxsplit=1)[0]
+            crumb = P(r"\s+").split(nxt, maxsplit=1)[0]
             if len(crumb) >= _MIN_CRUMB and _HEADLINE_WORD.search(crumb) and _headline_like(crumb):
                 return nxt_start, crumb
     return None

@@ -17,6 +17,7 @@ import regex
 from pipeline.extract.context import Context
 from pipeline.extract.numbers import NUMBER, parse_number
 from pipeline.lexicon.title_levels import level_code
+from pipeline.patterns import P
 from pipeline.types import ServiceYears, Span
 
 _CELL_SEP = regex.compile(r"\s*\|\s*|\t+")
@@ -51,7 +52,7 @@ def matrix_rules(
     header: list[str | None] | None = None
     caption = ""
     prev_line = ""
-    for lm in regex.finditer(r"[^\n]+", text):
+    for lm in P(r"[^\n]+").finditer(text):
         line, start = lm.group(0), lm.start()
         if not _CELL_SEP.search(line) or _DIVIDER.match(line):
             if not _DIVIDER.match(line):
