@@ -187,7 +187,7 @@ def chars(textpage: Any, height: float) -> PageChars:
     if not count:
         return PageChars.from_columns("", np.empty((0, 5)), np.empty(0, dtype=bool))
     box, font_size, is_generated, matrix = _char_calls()
-    handle = ctypes.cast(raw, ctypes.c_void_p).value
+    handle = ctypes.cast(raw, ctypes.c_void_p).value or 0
     rects = (c.FS_RECTF * count)()
     base = ctypes.addressof(rects)
     step = ctypes.sizeof(c.FS_RECTF)
