@@ -25,9 +25,10 @@ import contextvars
 import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.load.ocr import OcrPage
+if TYPE_CHECKING:  # the OCR engine's module is imported only when a page is OCR'd
+    from pipeline.load.ocr import OcrPage
 
 MIN_PAGES = 2  # fewer pages to OCR than this: read where the document is
 
