@@ -10,8 +10,8 @@ default) and in one task (``RayExecutor(split=False)``, what ``--executor ray`` 
 two interleaved round by round, the order alternating, since other sessions share the cores.
 Each run prints its wall time and the CPU time of every process the run's Ray started (its
 workers and their reading processes; ``/proc``), and the machine's load beside it, so a ratio
-can be read against how busy the cores were. A first, uncounted run loads the OCR model in
-each worker. The records of both are checked equal to ``--jobs 1``'s.
+can be read against how busy the cores were ("cores": Ray CPU over wall, what the run got of
+the machine). A first, uncounted run loads the OCR model in each worker. The records of both are checked equal to ``--jobs 1``'s.
 """
 
 from __future__ import annotations
@@ -116,14 +116,13 @@ def main() -> None:
                     wall, cpu, busy, seen[name] = _run(tmp / SCAN.stem, tmp / "out", executor)
                     runs[name].append((wall, cpu, busy))
                     print(
-                        f"round {n + 1} {name:<18} wall {wall:6.1f} s  Ray CPU {cpu:6.1f} s  "
-                        f"machine busy {busy:4.0%}",
+                        f"round {n + 1} {name:<18} wall {wall:6.1f} s  Ray CPU {cpu:6.1f} s "
+                        f"({cpu / wall:.2f} cores)  machine busy {busy:4.0%}",
                         flush=True,
                     )
         finally:
             ray.shutdown()
-        wall, _, _, local = _run(tmp / SCAN.stem, tmp / "local", Local(1))
-        print(f"--jobs 1 (reference)      wall {wall:6.1f} s")
+        local = _run(tmp / SCAN.stem, tmp / "local", Local(1))[3]  # (a cold process: not timed)
         assert all(records == local for records in seen.values()), "records differ from --jobs 1"
     pages = 7
     split, whole = (min(r[0] for r in runs[k]) for k in ("page tasks", "one task per file"))

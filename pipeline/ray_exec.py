@@ -12,13 +12,16 @@
   cluster, not one task holding one core for half an hour. A page that cannot be read on its
   own (a render error) has the file read whole, so its error line is the one ``--jobs`` gives.
 - Why the driver fans the pages out rather than the file task (nested tasks waiting in
-  ``ray.get``): the file is read in a forked process (``workers.Solo``), which is no Ray worker
-  and cannot submit tasks, so its Ray worker would have to relay; a parent waiting in ``ray.get``
-  gives its CPU back, so Ray starts another worker to use it, and each waiting parent keeps a
-  process and its open PDF; a parent that dies loses every page it had. Here every task is
-  bytes in, result out, retried alone (a lost page costs a page), and nothing waits on anything.
-  The text layer is read twice (first and last reading): milliseconds a page, against seconds
-  of OCR.
+  ``ray.get``): no deadlock either way (Ray gives back the CPU of a task blocked in ``ray.get``,
+  "Yielding Resources While Blocked" in Ray's nested-tasks page), but the file is read in a
+  forked process (``workers.Solo``), which is no Ray worker and cannot submit tasks, so its Ray
+  worker would have to relay; each waiting parent keeps a worker process, its reading process
+  and the open PDF while Ray starts more workers for the CPUs it gave back (Ray's own
+  anti-pattern page says as much); and a parent that dies loses every page it held. Here every
+  task is bytes in, result out, retried alone (a lost page costs a page), nothing waits on
+  anything, and the driver's loop stays the one place that knows what is in flight. The price:
+  the text layer is read twice (first and last reading), milliseconds a page against seconds
+  of OCR, and the record waits for one more short task.
 - Same records: a worker machine must have the same checkout installed; a task (file or page)
   compares its pipeline's fingerprint with the driver's and refuses when they differ.
 - The same budgets: a task reads in a process it watches (``workers.Solo``), so
