@@ -17,6 +17,7 @@ the machine). A first, uncounted run loads the OCR model in each worker. The rec
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import io
 import logging
 import os
@@ -86,6 +87,9 @@ def main() -> None:
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray (default 2)")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds (default 2)")
     args = parser.parse_args()
+    if importlib.util.find_spec("ray") is None:
+        print("ray pages: skipped: Ray is not installed (pip install -e '.[ray]')")
+        return
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     import ray
 
