@@ -107,6 +107,7 @@ def test_pages_of_a_scan_are_read_on_every_node_of_a_cluster(tmp_path: Path) -> 
         "PYTHONPATH": str(ROOT),  # every node's workers import this checkout
         "RAY_USAGE_STATS_ENABLED": "0",
         "RAY_AUTH_MODE": "token",
+        "PYTHONFAULTHANDLER": "1",  # a crash of the driver shows where it was
         "RAY_AUTH_TOKEN": secrets.token_hex(32),  # the cluster's own, none of ~/.ray's
     }
     env.pop("RAY_ADDRESS", None)
