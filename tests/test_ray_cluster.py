@@ -102,15 +102,16 @@ def test_pages_of_a_scan_are_read_on_every_node_of_a_cluster(tmp_path: Path) -> 
     shutil.copy(next(RAW.glob("*.txt")), raw / "notice.txt")
     address = f"127.0.0.1:{_free_port()}"
     ray_tmp = tempfile.mkdtemp(prefix="rayc", dir="/tmp")  # short: Ray's socket paths must fit in 107 bytes
+    # none of what a Ray started in this process (tests/test_ray.py) left in its environment
+    mine = {k: v for k, v in os.environ.items() if not k.startswith("RAY_") and k != "PYTHONBREAKPOINT"}
     env = {
-        **os.environ,
+        **mine,
         "PYTHONPATH": str(ROOT),  # every node's workers import this checkout
         "RAY_USAGE_STATS_ENABLED": "0",
         "RAY_AUTH_MODE": "token",
         "PYTHONFAULTHANDLER": "1",  # a crash of the driver shows where it was
         "RAY_AUTH_TOKEN": secrets.token_hex(32),  # the cluster's own, none of ~/.ray's
     }
-    env.pop("RAY_ADDRESS", None)
     ray_args = ["--executor", "ray", "--address", address]
     nodes: list[_Node] = []
     try:
@@ -133,11 +134,15 @@ def test_pages_of_a_scan_are_read_on_every_node_of_a_cluster(tmp_path: Path) -> 
             text=True,
             timeout=120,
         )
+        # the driver's own Ray log says where a crash inside Ray was (its handler writes it there)
+        why = "".join(
+            p.read_text()[-3000:] for p in Path(ray_tmp).glob("session_*/logs/python-core-driver-*")
+        )
     finally:
         for node in reversed(nodes):
             node.stop()
         shutil.rmtree(ray_tmp, ignore_errors=True)
-    assert driver.returncode == 0, driver.stderr[-2000:]
+    assert driver.returncode == 0, driver.stderr[-2000:] + why
     read_on = json.loads(driver.stdout.splitlines()[-1])
     assert sum(read_on.values()) == PAGES and len(read_on) == 2, read_on  # every page, on both nodes
     here = Path.cwd()
