@@ -24,7 +24,7 @@
   of OCR, and the record waits for one more short task. Measured (``bench/ray_pages.py``, the
   7-page seed scan, 2 Ray CPUs on this 2-core machine): 1.88× faster than one task per file
   with the cores nearly free (11.5 s against 21.7 s, the same CPU time), even (0.93–0.97×) when
-  other sessions already saturate both cores; 0–8 % more CPU.
+  other sessions already saturate both cores; −1 to +12 % CPU across runs.
 - Same records: a worker machine must have the same checkout installed; a task (file or page)
   compares its pipeline's fingerprint with the driver's and refuses when they differ.
 - The same budgets: a task reads in a process it watches (``workers.Solo``), so
