@@ -9,7 +9,7 @@
   ``scan_clean``, OCR: the loader's own code, so the same reading); when the last page is back,
   one more task reads the file again with the pages given and builds the record (layout,
   warnings, extraction: the loader's own order). A 300-page scan is then 300 tasks over the
-  cluster, not one task holding one core for half an hour. A page that cannot be read on its
+  cluster, not one task holding one core for 20 minutes. A page that cannot be read on its
   own (a render error) has the file read whole, so its error line is the one ``--jobs`` gives.
 - Why the driver fans the pages out rather than the file task (nested tasks waiting in
   ``ray.get``): no deadlock either way (Ray gives back the CPU of a task blocked in ``ray.get``,
