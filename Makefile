@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(PY) bench/bench.py
 	$(PY) bench/formats.py
 	$(PY) bench/ocr.py
+	$(PY) bench/ray_pages.py
 	$(PY) bench/hostile.py
 	$(PY) bench/duplicates.py
 	# 100,000 synthetic records (~8 GB in a temporary folder) for the query store: cold build, updates

@@ -22,7 +22,7 @@ from urllib.parse import unquote
 from pipeline import bundles
 from pipeline.errors import IngestError, RecordInvalid
 from pipeline.extract import extract
-from pipeline.load import load, load_bytes
+from pipeline.load import load, load_bytes, scanned
 from pipeline.normalize import normalize
 from pipeline.record import assemble, check_topic, source_path, validate
 from pipeline.segment import segment
@@ -210,14 +210,19 @@ def ingest_bytes(
     source: str,
     bundle: bundles.Bundle | None = None,
     attachments: tuple[tuple[str, bytes | None, str], ...] = (),
+    pages: scanned.Elsewhere | None = None,
 ) -> dict[str, Any]:
     """The record of a file's bytes, read on a machine that may not have the file: ``path`` as
     given names it in errors, ``source`` is the record's ``source.path`` as the machine that has
     the file works it out (``record.source_path``), so the record is the one ``ingest_file`` gives.
     A bundle's attachments come beside it as (path as given, bytes, or None and why the machine
-    that has them could not read them), since the reading machine cannot look for them."""
+    that has them could not read them), since the reading machine cannot look for them.
+    ``pages``: the notice's own scans are OCR'd elsewhere (``load.scanned``; its attachments are
+    read whole here); raises ``scanned.NeedsOcr`` when they are still to be read."""
     try:
-        doc = dataclasses.replace(load_bytes(data, path), path=source)
+        with scanned.elsewhere(pages):
+            loaded = load_bytes(data, path)
+        doc = dataclasses.replace(loaded, path=source)
         if bundle is None:
             return build_record(doc)
         docs, notes = [], []

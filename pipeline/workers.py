@@ -12,6 +12,7 @@ OOM killer) is reported the same way.
 Results come back in input order, so ``--jobs 4`` writes exactly what ``--jobs 1`` writes.
 ``Solo`` is the same watch over one file at a time, for a caller that is itself a worker (a Ray
 task, ``pipeline.ray_exec``): the file comes as bytes, the budgets are kept on the machine reading it.
+It also reads one scanned page of a file (a ``PageJob``, ``load.scanned``) under the file's budgets.
 """
 
 from __future__ import annotations
@@ -81,6 +82,26 @@ class Job:
     bundle: Any = None
     attachments: tuple[tuple[str, bytes | None, str], ...] = ()
     key: str | None = None
+    # where the notice's scans are OCR'd: None here (as ``--jobs``), else ``load.scanned``'s passes
+    pages: Any = None
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One scanned page of a file sent as its bytes: page ``page`` (0-based) of loader ``kind``."""
+
+    path: str
+    data: bytes
+    kind: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Unsplit:
+    """A page that could not be read apart from its file (a render or decode error, a pipeline bug):
+    the file is then read whole, so its error line is the one ``--jobs`` gives."""
+
+    why: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +118,7 @@ class Outcome:
     error: str | None
     limited: bool = False
     sketch: Sketch | None = None
+    scans: Any = None  # ``load.scanned.Scans``: the record waits for these pages, OCR'd elsewhere
 
 
 def file_sha256(path: str) -> str | None:
@@ -144,12 +166,15 @@ def process(path: str) -> Outcome:
 def process_bytes(job: Job) -> Outcome:
     """``process`` for a file sent as its bytes: the same outcome, the file never opened."""
     from pipeline.ingest import ingest_bytes
+    from pipeline.load.scanned import NeedsOcr
     from pipeline.store import dumps
 
     kill_for_tests(job.path)
     sha = job.key or hashlib.sha256(job.data).hexdigest()
     try:
-        record = ingest_bytes(job.data, job.path, job.source, job.bundle, job.attachments)
+        record = ingest_bytes(job.data, job.path, job.source, job.bundle, job.attachments, job.pages)
+    except NeedsOcr as wait:
+        return Outcome(job.path, sha, None, 0, 0, None, scans=wait.scans)
     except IngestError as exc:
         exc.path = exc.path or job.path
         return Outcome(job.path, sha, None, 0, 0, exc.line())
@@ -165,9 +190,24 @@ def process_bytes(job: Job) -> Outcome:
     )
 
 
+def process_page(job: PageJob) -> Any:
+    """One scanned page read (``load.scanned.ScannedPage``), or ``Unsplit`` when it cannot be."""
+    from pipeline.load import scanned
+
+    kill_for_tests(job.path, "page-")
+    try:
+        return scanned.read_page(job.kind, job.data, job.page)
+    except MemoryError:
+        line = f"error: {job.path}: ran out of memory"
+        return Outcome(job.path, hashlib.sha256(job.data).hexdigest(), None, 0, 0, line, limited=True)
+    except Exception as exc:  # an IngestError too: the whole file's reading says it as --jobs does
+        return Unsplit(f"{type(exc).__name__}: {exc}")
+
+
 # tests only: a folder D where ``D/<file name>.<kind>once`` (taken away as it strikes) or
 # ``D/<file name>.<kind>always`` kills the process reading that file as the kernel's OOM killer
-# would (kind "": the reading process, "ray-": the Ray worker above it; tests/test_ray.py)
+# would (kind "": the reading process, "ray-": the Ray worker above it; "page-", "ray-page-": the
+# same for a page of the file; tests/test_ray.py)
 TEST_KILL_ENV = "PIPELINE_TEST_KILL_DIR"
 
 
@@ -207,7 +247,12 @@ def _serve(conn: Connection, parent_end: Connection, parent: int) -> None:
             return
         if task is None:
             return
-        conn.send(process(task) if isinstance(task, str) else process_bytes(task))
+        if isinstance(task, str):
+            conn.send(process(task))
+        elif isinstance(task, PageJob):
+            conn.send(process_page(task))
+        else:
+            conn.send(process_bytes(task))
 
 
 class _Worker:
@@ -219,10 +264,10 @@ class _Worker:
         self.proc = ctx.Process(target=_serve, args=(child, self.conn, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
-        self.tasks: deque[tuple[int, str | Job]] = deque()
+        self.tasks: deque[tuple[int, str | Job | PageJob]] = deque()
         self.started = 0.0
 
-    def give(self, index: int, task: str | Job) -> None:
+    def give(self, index: int, task: str | Job | PageJob) -> None:
         if not self.tasks:
             self.started = time.monotonic()
         self.tasks.append((index, task))
@@ -231,7 +276,7 @@ class _Worker:
         with contextlib.suppress(OSError):
             self.conn.send(task)
 
-    def finished(self) -> tuple[int, str | Job]:
+    def finished(self) -> tuple[int, str | Job | PageJob]:
         """The file being read is done: the next one (already sent) starts now."""
         self.started = time.monotonic()
         return self.tasks.popleft()
@@ -257,9 +302,10 @@ class Solo:
     def __init__(self) -> None:
         self.worker: _Worker | None = None
 
-    def read(self, job: Job, limits: Limits) -> tuple[Outcome, bool]:
-        """The file's outcome, and whether its worker died on it (rather than being stopped for a
-        budget): the Ray executor then tries the file again."""
+    def read(self, job: Job | PageJob, limits: Limits) -> tuple[Any, bool]:
+        """The file's outcome (a page job: its ``ScannedPage``, ``Unsplit`` or failed ``Outcome``),
+        and whether its worker died on it (rather than being stopped for a budget): the Ray
+        executor then tries it again."""
         if self.worker is None:
             # the worker is forked warm: the pipeline and numpy (for the records' duplicate sketches)
             import multiprocessing
@@ -270,7 +316,7 @@ class Solo:
             self.worker = _Worker(multiprocessing.get_context("fork"))
         w = self.worker
         w.give(0, job)
-        outcome: Outcome | None = None
+        outcome: Any = None
         fresh = False
         while outcome is None:
             wait_s = max(0.0, w.started + limits.timeout_s - time.monotonic())
@@ -280,7 +326,7 @@ class Solo:
         if fresh:
             w.stop()
             self.worker = None
-        return outcome, fresh and not outcome.limited
+        return outcome, fresh and not (isinstance(outcome, Outcome) and outcome.limited)
 
 
 def _wait(conns: list[Connection], timeout: float) -> list[Any]:
@@ -310,7 +356,7 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
     import pipeline.minhash  # noqa: F401
 
     ctx = multiprocessing.get_context("fork")
-    pending: deque[tuple[int, str | Job]] = deque(enumerate(paths))
+    pending: deque[tuple[int, str | Job | PageJob]] = deque(enumerate(paths))
     done: dict[int, Outcome] = {}
     workers = [_Worker(ctx) for _ in range(max(1, min(jobs, len(paths))))]
     following = 0
@@ -345,17 +391,17 @@ def outcomes(paths: list[str], jobs: int, limits: Limits) -> Generator[Outcome, 
             w.stop()
 
 
-def _check(w: _Worker, ready: bool, limits: Limits) -> tuple[Outcome | None, bool]:
+def _check(w: _Worker, ready: bool, limits: Limits) -> tuple[Any, bool]:
     """The outcome of the file a worker is reading, if it has one now, and whether the worker
     must be replaced (it died, ran out of time or memory, or saw a MemoryError)."""
     task = w.tasks[0][1]
     if ready:
         try:
-            outcome: Outcome = w.conn.recv()
+            outcome = w.conn.recv()
         except (EOFError, OSError):
             w.proc.join()
             return _failed(task, _died(w.proc), limited=False), True
-        if outcome.limited:  # after a MemoryError the heap is suspect
+        if isinstance(outcome, Outcome) and outcome.limited:  # after a MemoryError the heap is suspect
             if limits.memory_mb:
                 outcome = _failed(task, f"ran out of memory (limit {limits.memory_mb} MB)")
             return outcome, True
@@ -367,7 +413,7 @@ def _check(w: _Worker, ready: bool, limits: Limits) -> tuple[Outcome | None, boo
     return None, False
 
 
-def _failed(task: str | Job, why: str, *, limited: bool = True) -> Outcome:
+def _failed(task: str | Job | PageJob, why: str, *, limited: bool = True) -> Outcome:
     if isinstance(task, str):
         return Outcome(task, file_sha256(task), None, 0, 0, f"error: {task}: {why}", limited=limited)
     sha = hashlib.sha256(task.data).hexdigest()

@@ -270,3 +270,56 @@ def test_a_notice_with_attachments_is_read_on_the_worker_with_them(
     record = json.loads((tmp_path / "ray" / "n1__通知.txt.json").read_bytes())
     assert [a["clause"] for a in record["source"]["attachments"]] == ["att1"]
     assert any(w.startswith("attachment 附件2 申报表.xls not read: ") for w in record["warnings"])
+
+
+def _scan_pages(dest: Path, n: int) -> None:
+    """The first ``n`` pages of a seed scan, as a PDF of their own."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    pdf.import_pages(
+        pdfium.PdfDocument(ROOT / "tests/fixtures/formats/004_44f96866d5556162.scan.pdf"), list(range(n))
+    )
+    pdf.save(dest)
+
+
+@pytest.mark.slow
+def test_a_scan_read_page_by_page_loses_nothing_when_a_page_reader_dies(
+    kill_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scan's pages are OCR'd a Ray task each and the record is the one ``--jobs 1`` writes,
+    when the first page task's Ray worker dies and then the process reading a page (each tried
+    again); a scan whose every page kills its reader fails alone, with the file's own line."""
+    from pipeline.executors import Local
+    from pipeline.ray_exec import RayExecutor
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _scan_pages(raw / "scan.pdf", 2)
+    monkeypatch.chdir(tmp_path)
+    code, _ = _batch(["raw"], tmp_path / "local", Local(1))
+    assert code == 0
+    shutil.copy(raw / "scan.pdf", raw / "bad.pdf")  # after: two copies would be linked as duplicates
+    marks = [
+        kill_dir / "scan.pdf.ray-page-once",
+        kill_dir / "scan.pdf.page-once",
+        kill_dir / "bad.pdf.page-always",
+    ]
+    for mark in marks:
+        mark.touch()
+    executor = RayExecutor()
+    try:
+        code, lines = _batch(["raw"], tmp_path / "ray", executor)
+    finally:
+        for mark in marks:
+            mark.unlink(missing_ok=True)
+    assert not marks[0].exists() and not marks[1].exists()  # both struck
+    assert code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: raw/bad.pdf: the worker reading it was killed (SIGKILL), on each of 3 tries"
+    ]
+    assert lines[-1].startswith(f"1 records written to {tmp_path / 'ray'}, 1 failed, ")
+    assert (tmp_path / "ray" / "scan.pdf.json").read_bytes() == (
+        tmp_path / "local" / "scan.pdf.json"
+    ).read_bytes()
+    assert executor.page_nodes.total() >= 2  # the scan's two pages (and bad.pdf's none) read as page tasks

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import statistics
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -228,34 +227,47 @@ def read(data: bytes, *, path: str, sha256: str, suffix: str) -> LoadedDocument:
 
 
 def _ocr(pdf: Any, scans: list[tuple[int, bool]], pages: list[PageLines], warnings: list[str]) -> None:
-    """Render and OCR the scanned pages (several at once, see ``ocr.recognize_pages``) into ``pages``."""
-    from pipeline.load import ocr, scan_clean
+    """Render and OCR the scanned pages into ``pages`` (several at once, see ``ocr.recognize_pages``;
+    or elsewhere, one page per Ray task: ``scanned``)."""
+    from pipeline.load import ocr, scanned
 
-    sizes: list[tuple[int, int]] = []
-
-    def images() -> Iterator[Any]:
-        for index, _ in scans:
-            page = pdf[index]
-            scale = _scan_dpi(page) / 72
-            # in colour: the seal's red is told from black ink by its hue (scan_clean)
-            image = scan_clean.clean(page.render(scale=scale).to_pil())
-            sizes.append((image.width, image.height))  # a photo's page is cut out and warped
-            yield image
-
-    for n, ((index, had_text), result) in enumerate(zip(scans, ocr.recognize_pages(images()), strict=True)):
+    read = scanned.read_pages("pdf", [index for index, _ in scans], lambda index: _scan_image(pdf, index))
+    for (index, had_text), seen in zip(scans, read, strict=True):
         page = pages[index]
-        sx, sy = sizes[n][0] / page.width, sizes[n][1] / page.height
+        # a photo's page is cut out and warped: the OCR'd image's own size scales its lines back
+        sx, sy = seen.width / page.width, seen.height / page.height
         lines = [
             layout.spread_boxes(
                 Line(ln.text, ln.x0 / sx, ln.x1 / sx, ln.top / sy, ln.bottom / sy, ln.size / sx)
             )
-            for ln in result.lines
+            for ln in seen.ocr.lines
         ]
         if had_text:
             warnings.append(f"page {index + 1}: text layer is garbled, read by OCR instead")
-        if result.confidence < ocr.LOW_CONFIDENCE:
-            warnings.append(f"page {index + 1}: low OCR confidence ({result.confidence:.2f})")
+        if seen.ocr.confidence < ocr.LOW_CONFIDENCE:
+            warnings.append(f"page {index + 1}: low OCR confidence ({seen.ocr.confidence:.2f})")
         pages[index] = replace(pages[index], lines=tuple(lines))
+
+
+def _scan_image(pdf: Any, index: int) -> Any:
+    """Page ``index`` rendered at its scan's resolution and readied for OCR."""
+    from pipeline.load import scan_clean
+
+    page = pdf[index]
+    scale = _scan_dpi(page) / 72
+    # in colour: the seal's red is told from black ink by its hue (scan_clean)
+    return scan_clean.clean(page.render(scale=scale).to_pil())
+
+
+def ocr_page(data: bytes, index: int) -> Any:
+    """Page ``index`` of the PDF ``data`` OCR'd on its own (a Ray page task: ``load.scanned``)."""
+    from pipeline.load import scanned
+
+    pdf = _open(data)
+    try:
+        return scanned.recognized(_scan_image(pdf, index))
+    finally:
+        pdf.close()
 
 
 def _plumber(data: bytes) -> Any:

@@ -1,0 +1,121 @@
+"""Where a document's scanned pages are OCR'd: here, several at once (the default), or elsewhere.
+
+A loader with pages to OCR (a scanned PDF's pages, a TIFF's frames) asks ``read_pages`` for
+them. By default they are OCR'd here, a page per core at once (``ocr.recognize_pages``), which is
+what ``--jobs`` does and keeps doing: a local worker's one long scan already has every core of
+the machine, so splitting it into page tasks there would only add a second text-layer pass and
+a model per process. ``--executor ray`` wants a long scan spread over a cluster, a page per Ray
+task (``pipeline.ray_exec``), and the record built exactly as if the pages had been read here.
+So the same loader code runs in two passes, told by ``elsewhere``:
+
+1. ``Elsewhere()`` (nothing given): a document with at least ``MIN_PAGES`` pages to OCR raises
+   ``NeedsOcr`` with the pages' numbers, before any is rendered; a document with fewer is
+   read as usual (a single photo gains nothing from a task of its own).
+2. Each page is OCR'd on its own, from the document's bytes (``read_page``): the same render,
+   resolution, ``scan_clean.clean`` and ``ocr.SETTINGS`` as here, so the same ``ScannedPage``.
+3. ``Elsewhere(done)``: the loader runs again and takes each page from ``done`` instead of
+   rendering it, and goes on as usual: layout, warnings and page order are the loader's own.
+
+A context variable rather than a parameter: the loaders share one signature
+(``read(data, *, path, sha256, suffix)``) and only the OCR step cares; unset, nothing changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import importlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the OCR engine's module is imported only when a page is OCR'd
+    from pipeline.load.ocr import OcrPage
+
+MIN_PAGES = 2  # fewer pages to OCR than this: read where the document is
+
+# format key (``load._LOADERS``) -> the loader module whose ``ocr_page(data, index)`` reads one page
+_PAGE_READERS = {"pdf": "pipeline.load.pdf", "image": "pipeline.load.image"}
+
+
+@dataclass(frozen=True)
+class ScannedPage:
+    """One page as OCR read it, and the size of the image it read (rendered, cut out and flattened
+    by ``scan_clean``), which puts its lines back on the page."""
+
+    ocr: OcrPage
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Scans:
+    """The pages of a document that OCR must read (0-based), and its loader's format key."""
+
+    kind: str
+    pages: tuple[int, ...]
+
+
+class NeedsOcr(Exception):  # not an error: the first pass's answer
+    """The document's scans are to be read elsewhere before its record can be built."""
+
+    def __init__(self, scans: Scans) -> None:
+        super().__init__(scans)
+        self.scans = scans
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Pages OCR'd elsewhere: ``done`` maps a page's index to its reading; None: not read yet."""
+
+    done: Mapping[int, ScannedPage] | None = None
+
+
+_where: contextvars.ContextVar[Elsewhere | None] = contextvars.ContextVar("scanned_where", default=None)
+
+
+@contextlib.contextmanager
+def elsewhere(where: Elsewhere | None) -> Iterator[None]:
+    """Within: the loaders' scans are read as ``where`` says (None: here, as usual)."""
+    token = _where.set(where)
+    try:
+        yield
+    finally:
+        _where.reset(token)
+
+
+def read_pages(kind: str, indices: Sequence[int], image_of: Callable[[int], Any]) -> Iterator[ScannedPage]:
+    """The readings of pages ``indices``, in order. ``image_of(i)`` gives page i ready for OCR; it
+    is called from the calling thread (PDFium is not thread-safe), lazily."""
+    where = _where.get()
+    if where is not None and where.done is not None:
+        yield from (where.done[i] for i in indices)
+        return
+    if where is not None and len(indices) >= MIN_PAGES:
+        raise NeedsOcr(Scans(kind, tuple(indices)))
+    from pipeline.load import ocr
+
+    sizes: list[tuple[int, int]] = []
+
+    def images() -> Iterator[Any]:
+        for i in indices:
+            image = image_of(i)
+            sizes.append((image.width, image.height))
+            yield image
+
+    for n, result in enumerate(ocr.recognize_pages(images())):
+        yield ScannedPage(result, *sizes[n])
+
+
+def recognized(image: Any) -> ScannedPage:
+    """One page image OCR'd here, as ``read_pages`` would."""
+    from pipeline.load import ocr
+
+    return ScannedPage(ocr.recognize(image), image.width, image.height)
+
+
+def read_page(kind: str, data: bytes, index: int) -> ScannedPage:
+    """Page ``index`` of a document given as its bytes, OCR'd as its loader would OCR it."""
+    reader: Any = importlib.import_module(_PAGE_READERS[kind])
+    page: ScannedPage = reader.ocr_page(data, index)
+    return page
