@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.query.tables import TABLE_NAMES, _date, record_rows, table_schemas
-from pipeline.records import GENERATED_DIRS, BadRecord, NoRecords, read_record
+from pipeline.records import GENERATED_DIRS, BadRecord, NoRecords, is_copy, read_record
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -37,9 +37,21 @@ class Shard:
     id: str
     files: list[Entry]
     fractional: dict[str, list[str]] = field(default_factory=dict)  # table → num columns with a fraction
+    # its record files that are copies of another record's notice (``duplicate_of``), noted when
+    # read so the views leave them out without reading a column of every shard first
+    copies: list[str] = field(default_factory=list)
+    # as ``fractional``, over the copies' rows alone (``fractional`` is over the others): a
+    # fraction only a copy holds keeps a column DOUBLE only in the views of every copy
+    copies_fractional: dict[str, list[str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "files": self.files, "fractional": self.fractional}
+        return {
+            "id": self.id,
+            "files": self.files,
+            "fractional": self.fractional,
+            "copies": self.copies,
+            "copies_fractional": self.copies_fractional,
+        }
 
 
 def order(rel: str) -> tuple[str, ...]:
@@ -84,10 +96,11 @@ def _walk(folder: str, prefix: str, found: dict[str, tuple[int, int]]) -> None:
 
 @dataclass
 class Built:
-    """A shard's rows as Arrow tables (``_rec`` included) and the entries of its files."""
+    """A shard's rows as Arrow tables (``_rec`` included), the entries of its files and which are copies."""
 
     files: list[Entry]
     tables: dict[str, pa.Table]
+    copies: set[str] = field(default_factory=set)
 
 
 def _read_files(data: Path, stats: Sequence[tuple[str, int, int]]) -> Built:
@@ -97,6 +110,7 @@ def _read_files(data: Path, stats: Sequence[tuple[str, int, int]]) -> Built:
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
     recs: dict[str, list[str]] = {name: [] for name in TABLE_NAMES}
     files: list[Entry] = []
+    copies: set[str] = set()
     for rel, size, mtime in stats:
         path = data / rel if data.is_dir() else data
         try:
@@ -104,6 +118,8 @@ def _read_files(data: Path, stats: Sequence[tuple[str, int, int]]) -> Built:
         except BadRecord as exc:
             files.append((rel, size, mtime, exc.reason, {}))
             continue
+        if is_copy(record):  # the test ``load_records`` applies, on the record as read
+            copies.add(rel)
         extras: dict[str, set[str]] = {}
         for table, row in record_rows(path.name, record):
             rows[table].append(row)
@@ -112,7 +128,7 @@ def _read_files(data: Path, stats: Sequence[tuple[str, int, int]]) -> Built:
             if more:
                 extras.setdefault(table, set()).update(more)
         files.append((rel, size, mtime, None, {t: sorted(k) for t, k in sorted(extras.items())}))
-    return Built(files, {name: _arrow(name, rows[name], recs[name]) for name in TABLE_NAMES})
+    return Built(files, {name: _arrow(name, rows[name], recs[name]) for name in TABLE_NAMES}, copies)
 
 
 def _arrow(table: str, rows: list[dict[str, Any]], recs: list[str]) -> pa.Table:
@@ -182,17 +198,28 @@ def _fractional(table: str, data: pa.Table) -> list[str]:
 
 def _write_shard(folder: Path, built: Built) -> Shard:
     """Write one shard's Parquet folder (a fresh id: a reader of the old manifest is never disturbed)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    shard = Shard(secrets.token_hex(8), built.files)
+    shard = Shard(secrets.token_hex(8), built.files, copies=sorted(built.copies, key=order))
     target = folder / "parts" / shard.id
     target.mkdir(parents=True)
     for name in TABLE_NAMES:
         extras = sorted({k for *_, more in built.files for k in more.get(name, ())})
         data = _canonical(name, built.tables[name], extras)
-        fractional = _fractional(name, data)
-        if fractional:
-            shard.fractional[name] = fractional
+        if shard.copies:
+            of_copy = pc.is_in(data[REC], value_set=pa.array(shard.copies, pa.string()))
+            once, copies = (
+                _fractional(name, data.filter(pc.invert(of_copy))),
+                _fractional(name, data.filter(of_copy)),
+            )
+        else:
+            once, copies = _fractional(name, data), []
+        if once:
+            shard.fractional[name] = once
+        if copies:
+            shard.copies_fractional[name] = copies
         pq.write_table(data, target / f"{name}.parquet")
     return shard
 
@@ -221,6 +248,8 @@ def rebuild_shard(
         return []
     names = pa.array([e[0] for e in entries], type=pa.string())
     kept = pa.array([e[0] for e in keep], type=pa.string())
+    kept_names = {e[0] for e in keep}
+    copies = built.copies | ({c for c in old.copies if c in kept_names} if old else set())
     tables: dict[str, pa.Table] = {}
     for name in TABLE_NAMES:
         parts = [built.tables[name]]
@@ -239,7 +268,7 @@ def rebuild_shard(
     for piece in pieces:
         members = pa.array([e[0] for e in piece], type=pa.string())
         subset = {n: t.filter(pc.is_in(t[REC], value_set=members)) for n, t in tables.items()}
-        out.append(_write_shard(folder, Built(piece, subset)))
+        out.append(_write_shard(folder, Built(piece, subset, {e[0] for e in piece} & copies)))
     return out
 
 

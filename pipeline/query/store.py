@@ -47,7 +47,7 @@ from pipeline.query.shards import Entry, Shard, build_shard, order, rebuild_shar
 from pipeline.query.tables import table_schemas
 from pipeline.records import Problem
 
-STORE_VERSION = 1
+STORE_VERSION = 2  # 2: each shard names its copies (``duplicate_of``)
 SHARD = 256  # record files per shard: an update reads ~256 records' rows from Parquet, not JSON
 MANIFEST = "manifest.json"
 
@@ -79,7 +79,13 @@ def read_manifest(folder: Path) -> Manifest | None:
             st = os.fstat(handle.fileno())
             raw = orjson.loads(handle.read())
         shards = [
-            Shard(s["id"], [(e[0], e[1], e[2], e[3], e[4]) for e in s["files"]], s["fractional"])
+            Shard(
+                s["id"],
+                [(e[0], e[1], e[2], e[3], e[4]) for e in s["files"]],
+                s["fractional"],
+                s["copies"],
+                s["copies_fractional"],
+            )
             for s in raw["shards"]
         ]
         manifest = Manifest(raw["schema"], shards, (st.st_ino, st.st_mtime_ns, st.st_size))
