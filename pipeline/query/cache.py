@@ -125,11 +125,15 @@ def _views(
     once = f" WHERE _rec NOT IN ({', '.join(_literal(c) for c in sorted(copies))})" if copies else ""
     beyond: dict[str, set[str]] = {table: set() for table in TABLE_NAMES}
     stored: set[str] = set()  # tables whose Parquet files differ in columns: read by name
-    for rel, *_, more in manifest.entries():
-        for table, keys in more.items():
-            stored.add(table)
-            if rel not in copies:
+    for shard in manifest.shards:
+        # entries share one dict per distinct set of extra columns: each set looked at once
+        shown = {id(e[4]): e[4] for e in shard.files if e[4] and e[0] not in copies}
+        every = {id(e[4]): e[4] for e in shard.files if e[4]} if shard.copies else shown
+        for more in shown.values():
+            for table, keys in more.items():
                 beyond[table].update(keys)
+        for more in every.values():
+            stored.update(more)
     for table in TABLE_NAMES:
         parts = [folder / "parts" / s.id / f"{table}.parquet" for s in manifest.shards]
         files.extend(parts)
