@@ -42,7 +42,8 @@ def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def variant(kind: str, n: int) -> bytes:
-    """A seed record changed by ``kind``: a new year, a fractional service year, a key beyond the schema."""
+    """A seed record changed by ``kind``: a new year, a fractional service year, a key beyond the schema,
+    a copy of another record's notice (``duplicate_of``, with a fraction and a key of its own)."""
     record: dict[str, Any] = json.loads(json.dumps(SEEDS[n % len(SEEDS)]))
     record["notice"]["year"] = 2000 + n
     record["record_id"] = f"r-{kind}-{n}"
@@ -50,6 +51,12 @@ def variant(kind: str, n: int) -> bytes:
         record["facts"]["service_years"][0]["years"] = 2.5
     if kind == "extra" and record["facts"]["requirements"]:
         record["facts"]["requirements"][0]["novel_key"] = [n, "x"]
+    if kind == "copy":  # with a fraction and a key of its own, which only all_copies shows
+        record["duplicate_of"] = {"of": "a.json", "reason": "same 文号 and title"}
+        if record["facts"]["service_years"]:
+            record["facts"]["service_years"][0]["years"] = 3.5
+        if record["facts"]["requirements"]:
+            record["facts"]["requirements"][0]["copy_key"] = "x"
     if kind == "bad":
         return b'{"record_id": "cut'
     return orjson.dumps(record)
@@ -78,14 +85,18 @@ def select_all(source: Any) -> Iterator[tuple[str, pd.DataFrame]]:
 
 
 def assert_same_as_full_load(data: Path, size: int = 2) -> list[Problem]:
-    """The store's tables equal ``load_records``'s, and it names the same bad files; its problems."""
-    expected_problems: list[Problem] = []
-    reference = dict(select_all(load_records(data, expected_problems)))
-    problems: list[Problem] = []
-    with cached_tables(data, problems, shard_size=size) as cached:
-        for table, frame in select_all(cached):
-            pd.testing.assert_frame_equal(frame, reference[table], obj=table)
-    assert problems == expected_problems
+    """The store's tables equal ``load_records``'s, each notice once and with every copy, and it
+    names the same bad files; its problems."""
+    for all_copies in (False, True):
+        expected_problems: list[Problem] = []
+        reference = dict(select_all(load_records(data, expected_problems, all_copies=all_copies)))
+        problems: list[Problem] = []
+        with cached_tables(data, problems, shard_size=size, all_copies=all_copies) as cached:
+            for table, frame in select_all(cached):
+                pd.testing.assert_frame_equal(
+                    frame, reference[table], obj=f"{table}, all_copies={all_copies}"
+                )
+        assert problems == expected_problems
     return problems
 
 
@@ -103,6 +114,11 @@ def test_adds_changes_and_removals_answer_like_a_full_load(tmp_path: Path) -> No
     put(data, "a/1.json", variant("fraction", 10))  # years becomes DOUBLE for every record
     assert_same_as_full_load(data)
     put(data, "a/0.json", variant("extra", 11))  # a column beyond the schema appears
+    assert_same_as_full_load(data)
+    put(data, "c/d/e.json", variant("copy", 12))  # a copy: left out unless all_copies
+    put(data, "b.json", variant("copy", 13))
+    assert_same_as_full_load(data)
+    put(data, "b.json", variant("plain", 14))  # … and a notice of its own again
     assert_same_as_full_load(data)
     (data / "a/0.json").unlink()  # … and goes again
     (data / "a/1.json").unlink()  # years is whole numbers again: BIGINT
@@ -134,7 +150,7 @@ OPS = st.lists(
     st.tuples(
         st.sampled_from(["put", "put", "remove"]),
         st.sampled_from(NAMES),
-        st.sampled_from(["plain", "plain", "fraction", "extra", "bad"]),
+        st.sampled_from(["plain", "plain", "fraction", "extra", "copy", "bad"]),
     ),
     min_size=1,
     max_size=6,

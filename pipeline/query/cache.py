@@ -101,7 +101,8 @@ def cached_tables(
             print(p.line(), file=sys.stderr)
         raise NoRecords(f"{data}: none of its {len(found)} record files could be read")
     _report(found, problems)
-    return _views(folder, manifest, lock, all_copies=all_copies)
+    # as ``load_records``: a record file named directly is read even when it is a copy
+    return _views(folder, manifest, lock, all_copies=all_copies or data.is_file())
 
 
 def _shared_lock(folder: Path) -> IO[bytes]:
@@ -115,44 +116,40 @@ def _views(
 ) -> CachedTables:
     views: dict[str, str] = {}
     files: list[Path] = []
-    beyond: dict[str, set[str]] = {table: set() for table in TABLE_NAMES}
-    for *_, more in manifest.entries():
-        for table, keys in more.items():
-            beyond[table].update(keys)
     # a copy's rows are the canonical record's rows again: each notice counts once. The copies
-    # are named as literals (a filter keeps the rows' order; an anti-join would not)
-    copies = (
-        [] if all_copies else _copies([folder / "parts" / s.id / "notices.parquet" for s in manifest.shards])
-    )
-    once = f" WHERE _rec NOT IN ({', '.join(_literal(c) for c in copies)})" if copies else ""
+    # are named as literals (a filter keeps the rows' order; an anti-join would not), from the
+    # manifest: each shard noted its copies when it read them. The columns are the ones the
+    # rows shown bring, as ``load_records`` gives them: a key or a fraction only a copy holds
+    # shows only with every copy
+    copies = set() if all_copies else {c for s in manifest.shards for c in s.copies}
+    once = f" WHERE _rec NOT IN ({', '.join(_literal(c) for c in sorted(copies))})" if copies else ""
+    beyond: dict[str, set[str]] = {table: set() for table in TABLE_NAMES}
+    stored: set[str] = set()  # tables whose Parquet files differ in columns: read by name
+    for shard in manifest.shards:
+        # entries share one dict per distinct set of extra columns: each set looked at once
+        shown = {id(e[4]): e[4] for e in shard.files if e[4] and e[0] not in copies}
+        every = {id(e[4]): e[4] for e in shard.files if e[4]} if shard.copies else shown
+        for more in shown.values():
+            for table, keys in more.items():
+                beyond[table].update(keys)
+        for more in every.values():
+            stored.update(more)
     for table in TABLE_NAMES:
         parts = [folder / "parts" / s.id / f"{table}.parquet" for s in manifest.shards]
         files.extend(parts)
         extras = sorted(beyond[table])
         fractional = {c for s in manifest.shards for c in s.fractional.get(table, ())}
+        if all_copies:
+            fractional.update(c for s in manifest.shards for c in s.copies_fractional.get(table, ()))
         num = {c for c, kind in table_schemas()[table] if kind == "num"}
         select = ", ".join(
             f'CAST("{c}" AS BIGINT) AS "{c}"' if c in num and c not in fractional else f'"{c}"'
             for c in (name.replace('"', '""') for name in store.view_columns(table, extras))
         )
         listed = ", ".join(_literal(str(p)) for p in parts)
-        union = ", union_by_name = true" if extras else ""
+        union = ", union_by_name = true" if table in stored else ""
         views[table] = f"SELECT {select} FROM read_parquet([{listed}]{union}){once}"
     return CachedTables(views, tuple(files), folder, lock)
-
-
-def _copies(notices: list[Path]) -> list[str]:
-    """The record files (``_rec``) that are copies of another record's notice."""
-    import duckdb
-
-    if not notices:
-        return []
-    listed = ", ".join(_literal(str(p)) for p in notices)
-    with duckdb.connect() as con:
-        rows = con.execute(
-            f"SELECT _rec FROM read_parquet([{listed}]) WHERE duplicate_of IS NOT NULL"
-        ).fetchall()
-    return sorted(r[0] for r in rows)
 
 
 def _literal(text: str) -> str:

@@ -6,12 +6,16 @@ cut into shards of ~256 files; each shard is one Parquet file per table
 (``parts/<shard>/<table>.parquet``) plus a hidden ``_rec`` column naming the
 record file of every row.  ``manifest.json`` lists the shards in order and,
 per record file, the size and modification time it had when read, the reason
-it could not be read (if so) and any columns beyond the schema it brought.
+it could not be read (if so) and any columns beyond the schema it brought (an
+index into the shard's few distinct sets: 5.7 MB for 100,000 files, not 21 MB).
+Each shard also names its files that are copies of another record's notice
+(``duplicate_of``), noted as they are read, so the views leave the copies out
+without first reading a column of every shard.
 
-A query lists the folder (``os.scandir``: names, sizes, mtimes; ~0.6 s CPU for
-100,000 files, no hashing) and compares it with the manifest.  A new, changed
-or removed file rebuilds only its shard: the other rows of that shard come
-from the old Parquet, only the changed file is read as JSON.  The new shard
+A query lists the folder (``os.scandir``: names, sizes, mtimes; ~0.5 s CPU for
+100,000 files, no hashing) and compares it with the manifest in one pass.  A
+new, changed or removed file rebuilds only its shard: the other rows of that
+shard are slices of the old Parquet, only the changed file is read as JSON.  The new shard
 gets a new folder and the manifest is swapped in with one rename, so a
 concurrent reader sees the old store or the new one, never half; writers take
 turns on ``write.lock``.  Readers hold a shared ``read.lock`` while their
@@ -36,7 +40,6 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -47,7 +50,7 @@ from pipeline.query.shards import Entry, Shard, build_shard, order, rebuild_shar
 from pipeline.query.tables import table_schemas
 from pipeline.records import Problem
 
-STORE_VERSION = 1
+STORE_VERSION = 3  # 2: each shard names its copies (``duplicate_of``); 3: extra columns by index
 SHARD = 256  # record files per shard: an update reads ~256 records' rows from Parquet, not JSON
 MANIFEST = "manifest.json"
 
@@ -78,10 +81,7 @@ def read_manifest(folder: Path) -> Manifest | None:
         with (folder / MANIFEST).open("rb") as handle:
             st = os.fstat(handle.fileno())
             raw = orjson.loads(handle.read())
-        shards = [
-            Shard(s["id"], [(e[0], e[1], e[2], e[3], e[4]) for e in s["files"]], s["fractional"])
-            for s in raw["shards"]
-        ]
+        shards = [Shard.from_json(s) for s in raw["shards"]]
         manifest = Manifest(raw["schema"], shards, (st.st_ino, st.st_mtime_ns, st.st_size))
     except (OSError, ValueError, TypeError, KeyError, IndexError):
         return None
@@ -142,8 +142,9 @@ def update(
             manifest, now = seen
         else:
             manifest, now = read_manifest(folder), scan(data)
-        if manifest is None or not fresh(manifest, now):
-            manifest = _apply(folder, data, manifest, now, size, jobs)
+        plan = None if manifest is None else _plan(manifest, now)
+        if manifest is None or plan is None or plan.touched:
+            manifest = _apply(folder, data, manifest, plan, now, size, jobs)
             write_manifest(folder, manifest)
         _collect(folder, manifest)
     return manifest
@@ -151,45 +152,74 @@ def update(
 
 def fresh(manifest: Manifest, now: dict[str, tuple[int, int]]) -> bool:
     """Whether the manifest lists exactly these files with these sizes and mtimes."""
+    get = now.get
     seen = 0
-    for rel, size, mtime, *_ in manifest.entries():
-        if now.get(rel) != (size, mtime):
-            return False
-        seen += 1
+    for shard in manifest.shards:
+        for e in shard.files:
+            if get(e[0]) != (e[1], e[2]):
+                return False
+        seen += len(shard.files)
     return seen == len(now)
+
+
+@dataclass
+class Plan:
+    """What one pass over the manifest found: the shards to rebuild, with their new or changed files."""
+
+    touched: dict[int, list[tuple[str, int, int]]]  # shard index → files to read as JSON
+    stale: int  # files changed or removed
+    new: int  # files the manifest does not list
+
+
+def _plan(manifest: Manifest, now: dict[str, tuple[int, int]]) -> Plan:
+    """One pass over the 100,000 entries (each look-up costs ~1 µs; the old four passes ~0.3 s)."""
+    get = now.get
+    touched: dict[int, list[tuple[str, int, int]]] = {}
+    stale = present = 0
+    for i, shard in enumerate(manifest.shards):
+        for e in shard.files:
+            got = get(e[0])
+            if got is None:
+                stale += 1
+                touched.setdefault(i, [])
+            else:
+                present += 1
+                if got != (e[1], e[2]):
+                    stale += 1
+                    touched.setdefault(i, []).append((e[0], *got))
+    new: list[str] = []
+    if present != len(now):  # a set of every listed name only when some file is new
+        listed = {e[0] for e in manifest.entries()}
+        new = sorted((rel for rel in now if rel not in listed), key=order)
+    if new and manifest.shards:
+        firsts = [order(s.files[0][0]) for s in manifest.shards]
+        for rel in new:
+            at = max(0, bisect.bisect_right(firsts, order(rel)) - 1)
+            touched.setdefault(at, []).append((rel, *now[rel]))
+    elif new:
+        touched[0] = [(rel, *now[rel]) for rel in new]
+    return Plan(touched, stale, len(new))
 
 
 def _apply(
     folder: Path,
     data: Path,
     manifest: Manifest | None,
+    plan: Plan | None,
     now: dict[str, tuple[int, int]],
     size: int,
     jobs: int | None,
 ) -> Manifest:
-    stale = 0 if manifest is None else sum(now.get(e[0]) != (e[1], e[2]) for e in manifest.entries())
-    new = set(now) - ({e[0] for e in manifest.entries()} if manifest else set())
-    if manifest is None or not manifest.shards or 2 * (stale + len(new)) > len(now):
+    if manifest is None or plan is None or not manifest.shards or 2 * (plan.stale + plan.new) > len(now):
         return Manifest(schema_key(), cold_build(folder, data, now, size, jobs))
-    firsts = [order(s.files[0][0]) for s in manifest.shards]
-    touched: dict[int, list[tuple[str, int, int]]] = {}
-    for rel in sorted(new, key=order):
-        touched.setdefault(max(0, bisect.bisect_right(firsts, order(rel)) - 1), []).append((rel, *now[rel]))
-    for i, shard in enumerate(manifest.shards):
-        for rel, fsize, mtime, *_ in shard.files:
-            if now.get(rel) != (fsize, mtime):
-                touched.setdefault(i, [])
-                if rel in now:
-                    touched[i].append((rel, *now[rel]))
     shards: list[Shard] = []
     for i, shard in enumerate(manifest.shards):
-        if i not in touched:
+        if i not in plan.touched:
             shards.append(shard)
             continue
         keep = [e for e in shard.files if now.get(e[0]) == (e[1], e[2])]
-        shards.extend(
-            rebuild_shard(folder, data, shard, keep, sorted(touched[i], key=lambda s: order(s[0])), size)
-        )
+        fresh = sorted(plan.touched[i], key=lambda s: order(s[0]))
+        shards.extend(rebuild_shard(folder, data, shard, keep, fresh, size))
     return Manifest(manifest.schema, shards)
 
 
@@ -202,6 +232,8 @@ def cold_build(
     workers = min(jobs or default_jobs(), len(chunks))
     if workers <= 1:
         return [build_shard(folder, data, chunk) for chunk in chunks]
+    from concurrent.futures import ProcessPoolExecutor  # here: an update never pays its ~0.1 s import
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(build_shard, [folder] * len(chunks), [data] * len(chunks), chunks))
 
