@@ -135,25 +135,24 @@ class PageChars:
         return cls.from_columns(text, columns, generated, space)
 
 
+def plain_call(fn: Any, restype: Any, *argtypes: Any) -> Any:
+    """A PDFium function declared with plain pointer arguments: pypdfium2 declares typed pointers,
+    and ctypes checks and converts those on every call, a third of the cost of a call made once
+    per character. Same function, same library, addresses passed as integers."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value or 0)
+
+
 @functools.cache
 def _char_calls() -> tuple[Any, Any, Any, Any]:
-    """PDFium's per-character calls, declared with plain pointer arguments.
-
-    pypdfium2 declares them with typed pointers, and ctypes checks and converts
-    those on every call: a third of the cost of a call that is made once per
-    character. Same functions, same library, addresses passed as integers.
-    """
+    """PDFium's per-character calls (``plain_call``): loose box, font size, generated, matrix."""
     import pypdfium2.raw as c
-
-    def plain(fn: Any, restype: Any, *argtypes: Any) -> Any:
-        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value or 0)
 
     vp, i = ctypes.c_void_p, ctypes.c_int
     return (
-        plain(c.FPDFText_GetLooseCharBox, ctypes.c_int, vp, i, vp),
-        plain(c.FPDFText_GetFontSize, ctypes.c_double, vp, i),
-        plain(c.FPDFText_IsGenerated, ctypes.c_int, vp, i),
-        plain(c.FPDFText_GetMatrix, ctypes.c_int, vp, i, vp),
+        plain_call(c.FPDFText_GetLooseCharBox, ctypes.c_int, vp, i, vp),
+        plain_call(c.FPDFText_GetFontSize, ctypes.c_double, vp, i),
+        plain_call(c.FPDFText_IsGenerated, ctypes.c_int, vp, i),
+        plain_call(c.FPDFText_GetMatrix, ctypes.c_int, vp, i, vp),
     )
 
 

@@ -121,13 +121,11 @@ def find_tables(page: Any, textpage: Any, height: float) -> list[Table] | None:
 
 @functools.cache
 def _char_calls() -> tuple[Any, ...]:
-    """PDFium's per-character calls with plain pointer arguments (ctypes converts typed pointers
-    on every call; see ``_char_calls`` in pdf.py): unicode, generated, loose box, origin, font
-    size, matrix."""
+    """PDFium's per-character calls with plain pointer arguments (``pdf_lines.plain_call``):
+    unicode, generated, loose box, origin, font size, matrix."""
     import pypdfium2.raw as c
 
-    def plain(fn: Any, restype: Any, *argtypes: Any) -> Any:
-        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value or 0)
+    from pipeline.load.pdf_lines import plain_call as plain
 
     vp, i = ctypes.c_void_p, ctypes.c_int
     return (
