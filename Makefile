@@ -11,7 +11,8 @@ SHARED ?= ../shared
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# the editable install also compiles pipeline/load/_charboxes.c in place: a changed .c reinstalls
+$(STAMP): pyproject.toml pipeline/load/_charboxes.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,ray]'
@@ -70,3 +71,4 @@ report: $(STAMP) browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info
+	find pipeline -name '*.so' -delete

@@ -79,6 +79,42 @@ def test_chars_are_pdfium_char_by_char() -> None:
     assert pages == 13
 
 
+def _boxes_by(textpage: pdfium.PdfTextPage, *, native: bool) -> bytes:
+    count = textpage.count_chars()
+    rects = (c.FS_RECTF * count)()
+    pdf_lines.loose_boxes(pdf_lines.plain_handle(textpage), count, rects, native=native)
+    return bytes(rects)
+
+
+def test_c_loop_is_built_and_gives_the_ctypes_boxes() -> None:
+    """``pip install -e .`` compiles ``_charboxes.c``; where it did not, the reader silently falls
+    back to ctypes (same boxes, ~40x the cost of the loop), so the build is checked here."""
+    assert pdf_lines._native_boxes() is not None, "pipeline/load/_charboxes.c not compiled: pip install -e ."
+    pages = 0
+    for path in TEXT_PDFS:
+        for page in pdfium.PdfDocument(path):
+            textpage = page.get_textpage()
+            native = _boxes_by(textpage, native=True)
+            assert native == _boxes_by(textpage, native=False)
+            assert native.count(0) < len(native)  # boxes were written
+            pages += 1
+    assert pages == 13
+
+
+def test_c_loop_refuses_a_buffer_too_small() -> None:
+    from pipeline.load import _charboxes
+
+    page = pdfium.PdfDocument(TEXT_PDFS[0])[0]
+    textpage = page.get_textpage()
+    rects = (c.FS_RECTF * 2)()
+    with pytest.raises(ValueError, match="buffer smaller than count boxes"):
+        _charboxes.loose_boxes(1, pdf_lines.plain_handle(textpage), 3, rects)
+    with pytest.raises(ValueError, match="null address"):
+        _charboxes.loose_boxes(0, pdf_lines.plain_handle(textpage), 2, rects)
+    with pytest.raises(TypeError):
+        _charboxes.loose_boxes(1, 1, 2, b"read-only buffer")
+
+
 _LETTERS = "关于开展评审工作的通知一、（）2024年AB“”"
 
 

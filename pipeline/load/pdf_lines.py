@@ -5,8 +5,8 @@ fake-bold doubles and merging the pieces of a row drawn out of order need. Read
 one character at a time in Python, that is several times the cost of PDFium's own
 text extraction, so the work is done in bulk where it can be:
 
-- the boxes come from one ctypes call per character straight into one buffer
-  (``map`` over the call, no Python object per character), the text from one
+- the boxes come from one C loop (``_charboxes.c``; one ctypes call per character
+  where it is not built) straight into one buffer, the text from one
   ``FPDFText_GetText``; the font size is asked only where a box's height changes,
   whether PDFium generated a character only for spaces;
 - the line rules (``tests/pdf_lines_reference.py`` is them written plainly, one
@@ -30,8 +30,9 @@ import itertools
 import math
 import statistics
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import regex
@@ -63,23 +64,29 @@ def _is_space(codes: np.ndarray) -> np.ndarray:
 class PageChars:
     """A page's characters as columns, PDFium's line breaks (``\\r``, ``\\n``) left out.
 
-    Lists for the rules that look at one character, arrays for those that look at all.
+    Sequences for the rules that look at one character, arrays for those that look at all.
     """
 
     text: str
-    left: list[float]
-    right: list[float]
-    top: list[float]
-    bottom: list[float]
-    size: list[float]
-    generated: list[bool]
-    space: list[bool]
+    # memoryviews of the arrays: indexed from Python as fast as lists, and no Python float made for
+    # the characters the rules never look at one by one (most, see ``_runs``)
+    left: Sequence[float]
+    right: Sequence[float]
+    top: Sequence[float]
+    bottom: Sequence[float]
+    size: Sequence[float]
+    generated: Sequence[bool]
+    space: Sequence[bool]
     columns: np.ndarray  # float64, one row a character: left, right, top, bottom, size
     is_space: np.ndarray  # bool
     is_generated: np.ndarray  # bool
     codes: np.ndarray  # uint32 code points of ``text``
     box_bytes: bytes  # float32, 16 bytes a character: left, top, right, bottom (a Box)
     space_at: list[int]  # the spaces' indexes
+    # -left, right, -top, bottom, -size, size of each ink character (-inf for a space) and one row
+    # of -inf past the end: a line's extent and size range is one ``maximum`` over its rows
+    ink_columns: np.ndarray
+    ink_count: np.ndarray  # ink characters before each index (len + 1 entries)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -107,7 +114,14 @@ class PageChars:
         if is_space is None:
             is_space = _is_space(codes)
         columns = np.ascontiguousarray(columns, dtype=np.float64).reshape(len(text), 5)
-        left, right, top, bottom, size = (columns[:, k].tolist() for k in range(5))
+        by_column = np.ascontiguousarray(columns.T)
+        left, right, top, bottom, size = (cast("Sequence[float]", by_column[k].data) for k in range(5))
+        signed = np.full((len(text) + 1, 6), -np.inf)
+        signed[:-1, :5] = columns * (-1.0, 1.0, -1.0, 1.0, -1.0)
+        signed[:-1, 5] = columns[:, 4]
+        signed[:-1][is_space] = -np.inf
+        ink_count = np.zeros(len(text) + 1, dtype=np.intp)
+        np.cumsum(~is_space, out=ink_count[1:])
         return cls(
             text,
             left,
@@ -115,14 +129,16 @@ class PageChars:
             top,
             bottom,
             size,
-            is_generated.tolist(),
-            is_space.tolist(),
+            cast("Sequence[bool]", np.ascontiguousarray(is_generated).data),
+            cast("Sequence[bool]", np.ascontiguousarray(is_space).data),
             columns,
             is_space,
             is_generated,
             codes,
             np.ascontiguousarray(columns[:, (0, 2, 1, 3)], dtype=np.float32).tobytes(),
             np.flatnonzero(is_space).tolist(),
+            signed,
+            ink_count,
         )
 
     @classmethod
@@ -156,6 +172,44 @@ def _char_calls() -> tuple[Any, Any, Any, Any]:
     )
 
 
+def plain_handle(textpage: Any) -> int:
+    """A pypdfium2 text page's PDFium handle as the integer ``plain_call`` functions take."""
+    return ctypes.cast(textpage.raw, ctypes.c_void_p).value or 0
+
+
+@functools.cache
+def _native_boxes() -> Any | None:
+    """The C loop of ``_charboxes.c`` with the address of pypdfium2's ``FPDFText_GetLooseCharBox``
+    bound in, or None where the extension was not compiled."""
+    try:
+        from pipeline.load import _charboxes
+    except ImportError:
+        return None
+    import pypdfium2.raw as c
+
+    fn = ctypes.cast(c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value or 0
+    return functools.partial(_charboxes.loose_boxes, fn)
+
+
+def loose_boxes(handle: int, count: int, rects: Any, *, native: bool = True) -> None:
+    """Characters ``0 … count-1``'s loose boxes into ``rects`` (``count`` FS_RECTF): by the C loop
+    where it was built, else by one ctypes call per character (``map`` over the call, no Python
+    object per character). Same PDFium function, same bytes; the C loop is ~40x cheaper."""
+    loop = _native_boxes() if native else None
+    if loop is not None:
+        loop(handle, count, rects)
+        return
+    import pypdfium2.raw as c
+
+    box = _char_calls()[0]
+    base = ctypes.addressof(rects)
+    step = ctypes.sizeof(c.FS_RECTF)
+    collections.deque(
+        map(box, itertools.repeat(handle, count), range(count), range(base, base + step * count, step)),
+        maxlen=0,
+    )
+
+
 def _font_size(font_size: Any, matrix: Any, handle: int, i: int, at: int, m: Any) -> float:
     """The character's size on the page: the font's (``FPDFText_GetFontSize`` is the ``Tf``
     operand alone, 1 where Ghostscript and others scale the text matrix instead) times the
@@ -185,15 +239,10 @@ def chars(textpage: Any, height: float) -> PageChars:
         text = "".join(chr(c.FPDFText_GetUnicode(raw, i)) for i in range(count))
     if not count:
         return PageChars.from_columns("", np.empty((0, 5)), np.empty(0, dtype=bool))
-    box, font_size, is_generated, matrix = _char_calls()
-    handle = ctypes.cast(raw, ctypes.c_void_p).value or 0
+    _, font_size, is_generated, matrix = _char_calls()
+    handle = plain_handle(textpage)
     rects = (c.FS_RECTF * count)()
-    base = ctypes.addressof(rects)
-    step = ctypes.sizeof(c.FS_RECTF)
-    collections.deque(
-        map(box, itertools.repeat(handle, count), range(count), range(base, base + step * count, step)),
-        maxlen=0,
-    )
+    loose_boxes(handle, count, rects)
     ltrb = (
         np.frombuffer(rects, dtype=np.float32).reshape(count, 4).astype(np.float64)
     )  # left top right bottom
@@ -345,7 +394,9 @@ def _groups(pc: PageChars) -> list[_Group]:
 def lines(pc: PageChars) -> list[Line]:
     """A page's characters → its lines, top to bottom."""
     rows = _same_rows(pc, _groups(pc))
-    out = [ln for g in rows if (ln := _line(pc, g))]
+    runs = [g for g in rows if type(g) is range]
+    made = dict(zip(map(id, runs), _run_lines(pc, runs), strict=True))
+    out = [ln for g in rows if (ln := made[id(g)] if type(g) is range else _line(pc, g))]
     # one unit for the whole page: a per-line unit (half its own size) sorts a 22 pt title line
     # above the 16 pt 文号 line printed over it
     unit = max(statistics.median([ln.size for ln in out]) * 0.5, 1) if out else 1
@@ -353,15 +404,16 @@ def lines(pc: PageChars) -> list[Line]:
     return out
 
 
-def _same_rows(pc: PageChars, groups: list[_Group]) -> list[list[int]]:
-    """Groups printed on one row merged, their characters in left-to-right order.
+def _same_rows(pc: PageChars, groups: list[_Group]) -> list[range | list[int]]:
+    """Groups printed on one row merged, their characters in left-to-right order: a ``range``
+    where that is characters ``a … b-1`` of the page in content order, as most rows are.
 
     Content order is not reading order in every producer: LibreOffice draws a line's spaces,
     or its “quotes” in the Western font, after the Chinese text of the line, so the row
     arrives in two or three pieces (`王静怡联 系电话`, a `“ ”` line of its own).
     """
     if len(groups) < 2:
-        return [g for g, *_ in groups]
+        return [_as_range(g) for g, *_ in groups]
     tops: list[float] = []
     bottoms: list[float] = []
     members: list[list[list[int]]] = []
@@ -387,12 +439,15 @@ def _same_rows(pc: PageChars, groups: list[_Group]) -> list[list[int]]:
             members.append([g])
     left, size, generated = pc.left, pc.size, pc.generated
     back = _backs(pc)
-    out = []
+    out: list[range | list[int]] = []
     for parts in members:
         if len(parts) == 1 and _contiguous(parts[0]):
             g = parts[0]
             # a jump back within one run of the page: counted in one subtraction of running sums
-            disordered = back[g[-1] + 1] - back[g[0] + 1] > 0
+            if back[g[-1] + 1] - back[g[0] + 1] == 0:
+                out.append(range(g[0], g[-1] + 1))
+                continue
+            disordered = True
         else:
             g = [k for p in parts for k in p]
             disordered = any(
@@ -400,8 +455,12 @@ def _same_rows(pc: PageChars, groups: list[_Group]) -> list[list[int]]:
             )
         if disordered:
             g = sorted(g, key=left.__getitem__)  # stable: a generated space stays before its character
-        out.append(g)
+        out.append(_as_range(g))
     return out
+
+
+def _as_range(g: list[int]) -> range | list[int]:
+    return range(g[0], g[-1] + 1) if _contiguous(g) and g == list(range(g[0], g[-1] + 1)) else g
 
 
 def _backs(pc: PageChars) -> list[int]:
@@ -424,8 +483,6 @@ def _contiguous(g: list[int]) -> bool:
 def _line(pc: PageChars, g: list[int]) -> Line | None:
     """One group of characters as a line: PDFium's invented spaces beside Han dropped, runs of spaces one."""
     space = pc.space
-    if _contiguous(g) and g == list(range(g[0], g[-1] + 1)):
-        return _run_line(pc, g[0], g[-1] + 1)
     ink = [k for k in g if not space[k]]
     if not ink:
         return None
@@ -450,32 +507,57 @@ _NO_BOX = (math.nan,) * 4
 _NO_BOX_BYTES = array("f", _NO_BOX).tobytes()
 
 
-def _run_line(pc: PageChars, a: int, b: int) -> Line | None:
-    """``_line`` for characters ``a … b-1`` of the page, in order: the text between spaces taken as
-    slices of the page's text and boxes, the rules applied to the spaces alone."""
-    text, boxes, at = pc.text, pc.box_bytes, pc.space_at
-    left, right, top, bottom = pc.left, pc.right, pc.top, pc.bottom
-    i, j = bisect.bisect_left(at, a), bisect.bisect_left(at, b)
-    if i == j:  # no spaces, as in most Chinese lines
-        joined = text[a:b]
-        sizes = pc.size[a:b]
-        size = sizes[0] if min(sizes) == max(sizes) else statistics.median(sizes)
-        cleaned = layout.clean_line(joined)
-        return Line(
-            cleaned,
-            min(left[a:b]),
-            max(right[a:b]),
-            min(top[a:b]),
-            max(bottom[a:b]),
-            size,
-            flat_boxes=boxes[16 * a : 16 * b] if cleaned == joined else None,
-        )
+def _run_lines(pc: PageChars, runs: list[range]) -> list[Line | None]:
+    """``_line`` for rows that are characters ``a … b-1`` of the page in order: every row's ink
+    extent and size range in one ``minimum.reduceat`` over the page's columns, the text and boxes
+    between spaces as slices of the page's, the rules applied to the spaces alone.
+
+    The text needs no ``clean_line``: a run's pieces hold no whitespace, and the rules below put
+    one space between two pieces at most, none at either end.
+    """
+    if not runs:
+        return []
+    extents, inks = _run_extents(pc, runs)
+    text, boxes, at, sizes = pc.text, pc.box_bytes, pc.space_at, pc.size
+    out: list[Line | None] = []
+    for r, (x0, x1, top, bottom, small, large), ink in zip(runs, extents, inks, strict=True):
+        if not ink:
+            out.append(None)
+            continue
+        a, b = r.start, r.stop
+        i, j = bisect.bisect_left(at, a), bisect.bisect_left(at, b)
+        if i == j:  # no spaces, as in most Chinese lines
+            joined, flat = text[a:b], boxes[16 * a : 16 * b]
+            size = small if small == large else statistics.median(sizes[a:b])
+        else:
+            joined, flat, pieces = _run_text(pc, a, b, at[i:j])
+            size = small if small == large else statistics.median([v for s, e in pieces for v in sizes[s:e]])
+        out.append(Line(joined, x0, x1, top, bottom, size, flat_boxes=flat))
+    return out
+
+
+def _run_extents(pc: PageChars, runs: list[range]) -> tuple[list[list[float]], list[int]]:
+    """Each run's ink extent and size range (left, right, top, bottom, smallest, largest; inf
+    without ink), and its count of ink characters."""
+    ink_columns = pc.ink_columns
+    ends = np.array([(r.start, r.stop) for r in runs], dtype=np.intp).reshape(-1)
+    extents = np.maximum.reduceat(ink_columns, ends, axis=0)[::2]
+    extents[:, (0, 2, 4)] *= -1
+    counts = pc.ink_count[ends[1::2]] - pc.ink_count[ends[0::2]]
+    return extents.tolist(), counts.tolist()
+
+
+def _run_text(pc: PageChars, a: int, b: int, spaces: list[int]) -> tuple[str, bytes, list[tuple[int, int]]]:
+    """A run's text and box bytes where it has spaces (``spaces``: their indexes): those PDFium
+    invented beside Han dropped, a run of the others one space, none at the end; and the pieces
+    of ink between them."""
+    text, boxes = pc.text, pc.box_bytes
     pieces: list[str] = []
     flat: list[bytes] = []
     inks: list[tuple[int, int]] = []
     start = a
     spaced = False  # the text so far ends in a space
-    for k in [*at[i:j], b]:
+    for k in [*spaces, b]:
         if k > start:
             pieces.append(text[start:k])
             flat.append(boxes[16 * start : 16 * k])
@@ -492,24 +574,10 @@ def _run_line(pc: PageChars, a: int, b: int) -> Line | None:
             flat.append(_NO_BOX_BYTES)
             spaced = True
         start = k + 1
-    if not inks:
-        return None
     if spaced:  # none at the end
         pieces.pop()
         flat.pop()
-    joined = "".join(pieces)
-    sizes = [v for s, e in inks for v in pc.size[s:e]]
-    size = sizes[0] if min(sizes) == max(sizes) else statistics.median(sizes)
-    cleaned = layout.clean_line(joined)
-    return Line(
-        cleaned,
-        min([min(left[s:e]) for s, e in inks]),
-        max([max(right[s:e]) for s, e in inks]),
-        min([min(top[s:e]) for s, e in inks]),
-        max([max(bottom[s:e]) for s, e in inks]),
-        size,
-        flat_boxes=b"".join(flat) if cleaned == joined else None,
-    )
+    return "".join(pieces), b"".join(flat), inks
 
 
 def _flat(boxes: list[layout.Box | None]) -> bytes:
