@@ -85,6 +85,18 @@ def _loader_plumber_tables(d: bytes) -> int:
         pdf_tables.find_tables = real
 
 
+def _loader_ctypes_boxes(d: bytes) -> int:
+    """The loader with the characters' boxes read by ctypes, as where ``_charboxes.c`` is not built."""
+    from pipeline.load import pdf_lines
+
+    real = pdf_lines._native_boxes
+    pdf_lines._native_boxes = lambda: None  # type: ignore[assignment]
+    try:
+        return _loader(d)
+    finally:
+        pdf_lines._native_boxes = real
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=10, help="interleaved passes over the fixtures")
@@ -102,6 +114,11 @@ def main() -> None:
     (ref_wall, ref_cpu), (ours_wall, ours_cpu) = _timed(plain, runs, args.rounds).values()
     print(
         f"{'  without the table page':38} {ref_wall / ours_wall:8.2f}× the time  ({ref_cpu / ours_cpu:.2f}× in CPU time)"
+    )
+    fallback: dict[str, Callable[[bytes], int]] = {**runs, "boxes by ctypes": _loader_ctypes_boxes}
+    (ref_wall, ref_cpu), _, (old_wall, old_cpu) = _timed(files, fallback, args.rounds).values()
+    print(
+        f"{'  without the C loop (ctypes boxes)':38} {ref_wall / old_wall:8.2f}× the time  ({ref_cpu / old_cpu:.2f}× in CPU time)"
     )
     table = [p for p in files if p.name == "fee_table.pdf"]
     both: dict[str, Callable[[bytes], int]] = {**runs, "tables by pdfplumber": _loader_plumber_tables}
