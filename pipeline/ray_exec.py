@@ -74,7 +74,7 @@ def _read(job: Job, limits: Limits, version: str) -> tuple[Outcome, bool]:
     budgets, and whether the process reading it died (the driver then sends it again)."""
     kill_for_tests(job.path, "ray-")
     if fingerprint() != version:
-        return _refused(job.path, job.data, version), False
+        return _refused(job.path, job.data, version, job.key), False
     outcome, died = _solo.read(job, limits)
     return outcome, died
 
@@ -95,9 +95,9 @@ def _page(
     return result, died, node
 
 
-def _refused(path: str, data: bytes, version: str) -> Outcome:
+def _refused(path: str, data: bytes, version: str, key: str | None = None) -> Outcome:
     why = f"the Ray worker on {os.uname().nodename} runs another version of the pipeline ({fingerprint()}, not {version})"
-    return Outcome(path, hashlib.sha256(data).hexdigest(), None, 0, 0, f"error: {path}: {why}")
+    return Outcome(path, key or hashlib.sha256(data).hexdigest(), None, 0, 0, f"error: {path}: {why}")
 
 
 class RayExecutor:
@@ -208,6 +208,7 @@ class RayExecutor:
                 send(sent)
             else:
                 stop(f, "done")
+                result = dataclasses.replace(result, sha256=f.sha256)  # the page task knows no bundle key
                 done[f.index] = _last(result, sent.tries) if died else result
 
         first = Elsewhere() if self.split else None
@@ -224,7 +225,8 @@ class RayExecutor:
                     if isinstance(job, Outcome):
                         done[nxt[0]] = job
                         continue
-                    f = _File(nxt[0], job.path, hashlib.sha256(job.data).hexdigest(), job)
+                    # the manifest's key: the notice's sha256, or its bundle's over all its files
+                    f = _File(nxt[0], job.path, job.key or hashlib.sha256(job.data).hexdigest(), job)
                     send(_Sent(f, dataclasses.replace(job, pages=first)))
                 if running:
                     [ref], _ = ray.wait(list(running), num_returns=1)

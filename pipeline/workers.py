@@ -416,5 +416,6 @@ def _check(w: _Worker, ready: bool, limits: Limits) -> tuple[Any, bool]:
 def _failed(task: str | Job | PageJob, why: str, *, limited: bool = True) -> Outcome:
     if isinstance(task, str):
         return Outcome(task, file_sha256(task), None, 0, 0, f"error: {task}: {why}", limited=limited)
-    sha = hashlib.sha256(task.data).hexdigest()
+    # the manifest's key: for a notice with attachments its bundle's (``Job.key``), as on success
+    sha = (task.key if isinstance(task, Job) else None) or hashlib.sha256(task.data).hexdigest()
     return Outcome(task.path, sha, None, 0, 0, f"error: {task.path}: {why}", limited=limited)

@@ -3,6 +3,7 @@ the lines a user sees. One local Ray (2 CPUs, no dashboard) for the module."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import json
@@ -270,6 +271,37 @@ def test_a_notice_with_attachments_is_read_on_the_worker_with_them(
     record = json.loads((tmp_path / "ray" / "n1__通知.txt.json").read_bytes())
     assert [a["clause"] for a in record["source"]["attachments"]] == ["att1"]
     assert any(w.startswith("attachment 附件2 申报表.xls not read: ") for w in record["warnings"])
+
+
+def test_a_notice_with_attachments_that_kills_its_worker_is_keyed_as_its_bundle(
+    kill_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The failure is kept under the bundle's manifest key, as a local worker keeps it: the next
+    run says it is unchanged instead of killing three more workers (it was keyed by the notice's
+    own sha256, which never equals a bundle's key)."""
+    from pipeline.manifest import read_manifest
+    from pipeline.ray_exec import RayExecutor
+    from pipeline.workers import file_sha256
+    from tests.test_bundles import _folder_notice
+
+    main = _folder_notice(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (kill_dir / f"{main.name}.always").touch()  # the process reading it dies
+    try:
+        code, _ = _batch(["raw"], tmp_path / "ray", RayExecutor())
+        assert code == 1
+        (entry,) = read_manifest(tmp_path / "ray")["files"].values()
+        key = file_sha256(str(main))
+        assert entry["sha256"] == key and key != hashlib.sha256(main.read_bytes()).hexdigest()
+        code, _ = _batch(["raw"], tmp_path / "ray", RayExecutor())
+        assert code == 1
+        err = capsys.readouterr().err.splitlines()
+        assert (
+            err[-1]
+            == f"error: {Path('raw/n1/通知.txt')}: the worker reading it was killed (SIGKILL), on each of 3 tries (unchanged since the last run)"
+        )
+    finally:
+        (kill_dir / f"{main.name}.always").unlink()
 
 
 def _scan_pages(dest: Path, n: int) -> None:
