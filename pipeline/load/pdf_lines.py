@@ -394,9 +394,9 @@ def _groups(pc: PageChars) -> list[_Group]:
 def lines(pc: PageChars) -> list[Line]:
     """A page's characters → its lines, top to bottom."""
     rows = _same_rows(pc, _groups(pc))
-    runs = [g for g in rows if type(g) is range]
-    made = dict(zip(map(id, runs), _run_lines(pc, runs), strict=True))
-    out = [ln for g in rows if (ln := made[id(g)] if type(g) is range else _line(pc, g))]
+    # the rows that are runs of the page, all at once; the others one by one, in row order
+    of_runs = iter(_run_lines(pc, [g for g in rows if isinstance(g, range)]))
+    out = [ln for g in rows if (ln := next(of_runs) if isinstance(g, range) else _line(pc, g))]
     # one unit for the whole page: a per-line unit (half its own size) sorts a 22 pt title line
     # above the 16 pt 文号 line printed over it
     unit = max(statistics.median([ln.size for ln in out]) * 0.5, 1) if out else 1
