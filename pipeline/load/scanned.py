@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the OCR engine's module is imported only when a page is OCR
 MIN_PAGES = 2  # fewer pages to OCR than this: read where the document is
 
 # format key (``load._LOADERS``) -> the loader module whose ``ocr_page(data, index)`` reads one page
-_PAGE_READERS = {"pdf": "pipeline.load.pdf", "image": "pipeline.load.image"}
+_PAGE_READERS = {"pdf": "pipeline.load.pdf", "image": "pipeline.load.image", "ofd": "pipeline.load.ofd"}
 
 
 @dataclass(frozen=True)
