@@ -1,7 +1,7 @@
 """Where a document's scanned pages are OCR'd: here, several at once (the default), or elsewhere.
 
-A loader with pages to OCR (a scanned PDF's pages, a TIFF's frames) asks ``read_pages`` for
-them. By default they are OCR'd here, a page per core at once (``ocr.recognize_pages``), which is
+A loader with pages to OCR (a scanned PDF's pages, a TIFF's frames, an OFD's scans) asks
+``read_pages`` for them. By default they are OCR'd here, a page per core at once (``ocr.recognize_pages``), which is
 what ``--jobs`` does and keeps doing: a local worker's one long scan already has every core of
 the machine, so splitting it into page tasks there would only add a second text-layer pass and
 a model per process. ``--executor ray`` wants a long scan spread over a cluster, a page per Ray
