@@ -50,7 +50,8 @@ class ScannedPage:
 
 @dataclass(frozen=True)
 class Scans:
-    """The pages of a document that OCR must read (0-based), and its loader's format key."""
+    """The pages of a document that OCR must read (0-based; an OFD's count its page-sized images
+    in document order, as ``ofd.ocr_page`` does), and its loader's format key."""
 
     kind: str
     pages: tuple[int, ...]
