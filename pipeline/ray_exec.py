@@ -4,8 +4,8 @@
   bytes, its path as given and its record's ``source.path``; the task sends back the outcome,
   the record's JSON text or the error line. The driver keeps the folder, as with local workers.
 - Scans page by page: a file whose first reading finds two or more pages to OCR (a scanned PDF,
-  a multi-page TIFF; ``load.scanned``) answers with their numbers instead of a record. The
-  driver puts the file's bytes in Ray's object store once and sends one task per page (render,
+  a multi-page TIFF, an OFD of scans; ``load.scanned``) answers with their numbers instead of a
+  record. The driver puts the file's bytes in Ray's object store once and sends one task per page (render,
   ``scan_clean``, OCR: the loader's own code, so the same reading); when the last page is back,
   one more task reads the file again with the pages given and builds the record (layout,
   warnings, extraction: the loader's own order). A 300-page scan is then 300 tasks over the

@@ -15,7 +15,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from itertools import groupby
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from scripts.make_fixtures import plain_lines, roles
@@ -131,3 +133,80 @@ def make_ofd(text: str, extra: dict[str, bytes] | None = None) -> bytes:
         for name, blob in (extra or {}).items():
             z.writestr(name, blob)
     return buf.getvalue()
+
+
+Box = tuple[float, float, float, float]  # x, y, width, height in mm, as an OFD Boundary
+Drawn = tuple[bytes | None, Box]  # an image file (None: named by the package but not in it) and its boundary
+A4: Box = (0.0, 0.0, 210.0, 297.0)
+
+
+def _image_layer(drawn: Sequence[Drawn], first_id: int) -> str:
+    return "".join(
+        f'<ofd:ImageObject ID="{500 + first_id + i}" ResourceID="{first_id + i}"'
+        f' CTM="{w:g} 0 0 {h:g} 0 0" Boundary="{x:g} {y:g} {w:g} {h:g}"/>'
+        for i, (_, (x, y, w, h)) in enumerate(drawn)
+    )
+
+
+def make_image_ofd(pages: Sequence[Sequence[Drawn]], template: Sequence[Drawn] = ()) -> bytes:
+    """An OFD whose pages draw images and no text, as a scanner's OFD export is: page i draws the
+    images of ``pages[i]``, over a template page drawing ``template`` when that is given."""
+    drawn = [*template, *(d for page in pages for d in page)]
+    media = "".join(
+        f'<ofd:MultiMedia ID="{i}" Type="Image"><ofd:MediaFile>img_{i}.png</ofd:MediaFile></ofd:MultiMedia>'
+        for i in range(len(drawn))
+    )
+    page_refs = "".join(
+        f'<ofd:Page ID="{100 + i}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages))
+    )
+    uses = '<ofd:Template TemplateID="90"/>' if template else ""
+    members = {
+        "OFD.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD">'
+            "<ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+        ),
+        "Doc_0/Document.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{NS}"><ofd:CommonData>'
+            "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
+            + ('<ofd:TemplatePage ID="90" BaseLoc="Tpls/Tpl_0/Content.xml"/>' if template else "")
+            + f"<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData><ofd:Pages>{page_refs}"
+            "</ofd:Pages></ofd:Document>"
+        ),
+        "Doc_0/DocumentRes.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NS}" BaseLoc="Res">'
+            f"<ofd:MultiMedias>{media}</ofd:MultiMedias></ofd:Res>"
+        ),
+    }
+    if template:
+        members["Doc_0/Tpls/Tpl_0/Content.xml"] = (
+            f'<ofd:Page xmlns:ofd="{NS}"><ofd:Content><ofd:Layer ID="1">{_image_layer(template, 0)}'
+            "</ofd:Layer></ofd:Content></ofd:Page>"
+        )
+    first = len(template)
+    for i, page in enumerate(pages):
+        members[f"Doc_0/Pages/Page_{i}/Content.xml"] = (
+            f'<ofd:Page xmlns:ofd="{NS}">{uses}<ofd:Content><ofd:Layer ID="2">{_image_layer(page, first)}'
+            "</ofd:Layer></ofd:Content></ofd:Page>"
+        )
+        first += len(page)
+    for i, (data, _) in enumerate(drawn):
+        if data is not None:
+            members[f"Doc_0/Res/img_{i}.png"] = data
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, blob in members.items():
+            z.writestr(name, blob)
+    return buf.getvalue()
+
+
+def page_png(pdf: Path, index: int, dpi: int = 110) -> bytes:
+    """Page ``index`` of a PDF rendered in grey, as a scanner saves a page it writes into an OFD."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        buf = io.BytesIO()
+        doc[index].render(scale=dpi / 72, grayscale=True).to_pil().save(buf, "PNG")
+        return buf.getvalue()
+    finally:
+        doc.close()

@@ -22,7 +22,7 @@ from pipeline.ingest import ingest_file
 from pipeline.load import load
 from pipeline.load.ofd_text import deltas
 from tests.conftest import GOLD, RAW, SHARED, scorer
-from tests.ofd_factory import make_ofd
+from tests.ofd_factory import A4, make_image_ofd, make_ofd, page_png
 
 CORPUS = SHARED / "corpus/ofd"
 needs_shared = pytest.mark.skipif(
@@ -203,40 +203,27 @@ def test_ofd_zip_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
     assert err.value.line() == f"error: {p}: OFD unpacks to 61 MB, larger than any notice (limit 50 MB)"
 
 
-def test_page_with_only_an_image_is_ocred(tmp_path: Path) -> None:
-    """A scan saved as OFD: the page draws one image and no text, so the image is OCR'd."""
+def test_pages_with_only_an_image_are_ocred(tmp_path: Path) -> None:
+    """A scan saved as OFD: each page draws one image and no text, so the images are OCR'd (the
+    pages together, ``load.scanned``) and their lines put on their own pages, inside the page."""
     pytest.importorskip("rapidocr")
-    import pypdfium2 as pdfium
+    import numpy as np
 
-    pdf = pdfium.PdfDocument(Path(__file__).parent / "fixtures/formats" / f"{SEEDS[0]}.pdf")
-    buf = io.BytesIO()
-    pdf[0].render(scale=110 / 72, grayscale=True).to_pil().save(buf, "PNG")
-    ns = "http://www.ofdspec.org/2016"
-    page = (
-        f'<ofd:Page xmlns:ofd="{ns}"><ofd:Content><ofd:Layer ID="2">'
-        '<ofd:ImageObject ID="3" ResourceID="9" CTM="210 0 0 297 0 0" Boundary="0 0 210 297"/>'
-        "</ofd:Layer></ofd:Content></ofd:Page>"
-    )
-    p = _package(
-        tmp_path,
-        {
-            "OFD.xml": f'<ofd:OFD xmlns:ofd="{ns}"><ofd:DocBody><ofd:DocRoot>/Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>',
-            "Doc_0/Document.xml": (
-                f'<ofd:Document xmlns:ofd="{ns}"><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297'
-                "</ofd:PhysicalBox></ofd:PageArea><ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData>"
-                '<ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>'
-            ),
-            "Doc_0/DocumentRes.xml": (
-                f'<ofd:Res xmlns:ofd="{ns}" BaseLoc="Res"><ofd:MultiMedias><ofd:MultiMedia ID="9" Type="Image">'
-                "<ofd:MediaFile>scan.png</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias></ofd:Res>"
-            ),
-            "Doc_0/Pages/Page_0/Content.xml": page,
-            "Doc_0/Res/scan.png": buf.getvalue(),
-        },
-    )
+    from pipeline.load.ofd_text import MM_TO_PT
+
+    pdf = Path(__file__).parent / "fixtures/formats" / f"{SEEDS[0]}.pdf"
+    p = tmp_path / "scan.ofd"
+    p.write_bytes(make_image_ofd([[(page_png(pdf, n), A4)] for n in range(2)]))
     doc = load(p)
-    assert doc.ocr and len(doc.pages) == 1
-    assert "忻工信函" in doc.raw_text and "18号" in doc.raw_text
+    assert doc.ocr and [page.number for page in doc.pages] == [1, 2]
+    first, second = (doc.raw_text[page.start : page.end] for page in doc.pages)
+    assert "忻工信函" in first and "18号" in first
+    assert "（二）学历条件" in second.splitlines()
+    boxes = np.asarray(doc.boxes).reshape(-1, 4)
+    placed = boxes[~np.isnan(boxes).any(axis=1)]
+    assert len(placed) > 500
+    assert (placed >= 0).all() and (placed[:, [0, 2]] <= 210 * MM_TO_PT).all()
+    assert (placed[:, [1, 3]] <= 297 * MM_TO_PT).all()
 
 
 def test_facts_carry_their_boxes_on_the_page(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import pytest
 from pipeline.load import load_bytes, ocr, scanned
 from pipeline.load.layout import Line
 from tests.conftest import ROOT
+from tests.ofd_factory import A4, make_image_ofd, page_png
 
 SCAN = ROOT / "tests/fixtures/formats/004_44f96866d5556162.scan.pdf"
 
@@ -74,21 +75,60 @@ def _tiff(frames: int) -> bytes:
     return out.getvalue()
 
 
+def _ofd(pages: int) -> bytes:
+    """A scan saved as OFD: each page draws the scan's page as one image, and no text."""
+    return make_image_ofd([[(page_png(SCAN, n, dpi=40), A4)] for n in range(pages)])
+
+
+def _elsewhere(data: bytes, name: str) -> tuple[scanned.Scans, Any]:
+    """The pages the first pass asks for, and the document built from them read one by one."""
+    with pytest.raises(scanned.NeedsOcr) as asked, scanned.elsewhere(scanned.Elsewhere()):
+        load_bytes(data, name)
+    scans = asked.value.scans
+    done = {i: scanned.read_page(scans.kind, data, i) for i in reversed(scans.pages)}  # in any order
+    with scanned.elsewhere(scanned.Elsewhere(done)):
+        return scans, load_bytes(data, name)
+
+
 @pytest.mark.parametrize(
-    ("name", "make", "kind"), [("scan.pdf", _pdf, "pdf"), ("scan.tif", _tiff, "image")], ids=["pdf", "tiff"]
+    ("name", "make", "kind"),
+    [("scan.pdf", _pdf, "pdf"), ("scan.tif", _tiff, "image"), ("scan.ofd", _ofd, "ofd")],
+    ids=["pdf", "tiff", "ofd"],
 )
 def test_pages_read_elsewhere_give_the_document_read_here(name: str, make: Any, kind: str) -> None:
     data = make(3)
     here = load_bytes(data, name)
-    with pytest.raises(scanned.NeedsOcr) as asked, scanned.elsewhere(scanned.Elsewhere()):
-        load_bytes(data, name)
-    assert asked.value.scans == scanned.Scans(kind, (0, 1, 2))
-    done = {i: scanned.read_page(kind, data, i) for i in reversed(asked.value.scans.pages)}  # any order
-    with scanned.elsewhere(scanned.Elsewhere(done)):
-        there = load_bytes(data, name)
+    scans, there = _elsewhere(data, name)
+    assert scans == scanned.Scans(kind, (0, 1, 2))
     assert _same(there, here)
     assert [w for w in here.warnings if "low OCR confidence" in w] == [
         f"page {n}: low OCR confidence (0.50)" for n in (1, 2, 3)
+    ]
+
+
+def test_an_ofd_image_that_cannot_be_read_keeps_its_warning_in_place() -> None:
+    """The images OCR can read are asked for (by their place among the page-sized images of
+    text-less pages); the others keep their warnings where a page-by-page reading puts them."""
+    png = page_png(SCAN, 0, dpi=40)
+    halves = [(png, (0.0, 0.0, 210.0, 148.0)), (png, (0.0, 148.0, 210.0, 149.0))]
+    logo = (png, (5.0, 5.0, 20.0, 20.0))  # too small a share of the page to be its scan: never read
+    data = make_image_ofd([[(png, A4)], [(b"not an image", A4)], [*halves, logo], [(None, A4)]])
+    here = load_bytes(data, "scan.ofd")
+    scans, there = _elsewhere(data, "scan.ofd")
+    assert scans == scanned.Scans("ofd", (0, 2, 3))
+    assert _same(there, here)
+    assert here.warnings == (
+        "page 1: low OCR confidence (0.50)",
+        "page 2: image Doc_0/Res/img_1.png cannot be decoded, not OCR'd",
+        "page 3: low OCR confidence (0.50)",
+        "page 3: low OCR confidence (0.50)",
+        "page 4: image 5 is missing from the package",
+    )
+    assert [here.raw_text[p.start : p.end].count("关于开展职称评审工作的通知") for p in here.pages] == [
+        1,
+        0,
+        2,
+        0,
     ]
 
 

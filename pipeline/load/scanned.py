@@ -1,7 +1,7 @@
 """Where a document's scanned pages are OCR'd: here, several at once (the default), or elsewhere.
 
-A loader with pages to OCR (a scanned PDF's pages, a TIFF's frames) asks ``read_pages`` for
-them. By default they are OCR'd here, a page per core at once (``ocr.recognize_pages``), which is
+A loader with pages to OCR (a scanned PDF's pages, a TIFF's frames, an OFD's scans) asks
+``read_pages`` for them. By default they are OCR'd here, a page per core at once (``ocr.recognize_pages``), which is
 what ``--jobs`` does and keeps doing: a local worker's one long scan already has every core of
 the machine, so splitting it into page tasks there would only add a second text-layer pass and
 a model per process. ``--executor ray`` wants a long scan spread over a cluster, a page per Ray
@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the OCR engine's module is imported only when a page is OCR
 MIN_PAGES = 2  # fewer pages to OCR than this: read where the document is
 
 # format key (``load._LOADERS``) -> the loader module whose ``ocr_page(data, index)`` reads one page
-_PAGE_READERS = {"pdf": "pipeline.load.pdf", "image": "pipeline.load.image"}
+_PAGE_READERS = {"pdf": "pipeline.load.pdf", "image": "pipeline.load.image", "ofd": "pipeline.load.ofd"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ class ScannedPage:
 
 @dataclass(frozen=True)
 class Scans:
-    """The pages of a document that OCR must read (0-based), and its loader's format key."""
+    """The pages of a document that OCR must read (0-based; an OFD's count its page-sized images
+    in document order, as ``ofd.ocr_page`` does), and its loader's format key."""
 
     kind: str
     pages: tuple[int, ...]
