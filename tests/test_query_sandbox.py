@@ -215,3 +215,36 @@ def test_ctrl_c_is_a_clean_exit(cache: Path) -> None:
     finally:
         proc.kill()
     assert (proc.returncode, out, err) == (130, "", "interrupted\n")
+
+
+@pytest.mark.parametrize(
+    ("sql", "views"),
+    [
+        ("SELECT count(*) FROM requirements", {"requirements"}),
+        ('SELECT * FROM "Requirements" r JOIN notices USING (record_id)', {"requirements", "notices"}),
+        ("WITH f AS (SELECT * FROM fees) SELECT * FROM f, main.contacts", {"fees", "contacts"}),
+        ("SELECT 'fees' AS word -- deadlines", {"fees", "deadlines"}),  # a view too many: harmless
+        ("SELECT notices_seen FROM (SELECT 1 AS notices_seen)", set()),  # a word containing a name
+        ("SHOW TABLES", set(TABLE_NAMES)),
+        ("SELECT table_name FROM information_schema.tables", set(TABLE_NAMES)),
+        ("SELECT view_name FROM duckdb_views()", set(TABLE_NAMES)),
+    ],
+)
+def test_a_query_gets_the_views_it_names(sql: str, views: set[str]) -> None:
+    from pipeline.query.sql import _named
+
+    assert set(_named(cached_tables(STRUCTURED).views, sql)) == views
+
+
+def test_a_query_lists_every_table_and_reads_only_those_it_names() -> None:
+    cached = cached_tables(STRUCTURED)
+    listed = run_query(cached, "SELECT table_name FROM information_schema.tables ORDER BY table_name")
+    assert sorted(listed["table_name"]) == sorted(TABLE_NAMES)
+    assert run_query(cached, "SELECT count(*) AS n FROM notices")["n"][0] == 2
+    other = next(p for p in cached.files if p.name == "requirements.parquet")
+    con = connect(cached, "SELECT count(*) FROM notices")
+    try:
+        with pytest.raises(duckdb.PermissionException):
+            con.sql(f"SELECT * FROM read_parquet('{other}')")
+    finally:
+        con.close()

@@ -110,18 +110,43 @@ def statement_kind(statement: Any) -> str:
     return str(statement.type.name)
 
 
-def connect(tables: Source) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one view per table, locked down (see the module docstring)."""
+# a query that asks the catalog which tables there are sees every view, named or not
+_CATALOG = re.compile(r"information_schema|duckdb_|pg_|sqlite_|\bshow\b", re.I)
+
+
+def _named(views: Mapping[str, str], sql: str | None) -> dict[str, str]:
+    """The views ``sql`` may read: those whose name it contains as a word (in a string or a comment
+    too: one view too many costs only its creation), all when it reads the catalog or is None."""
+    if sql is None or _CATALOG.search(sql):
+        return dict(views)
+    return {n: v for n, v in views.items() if re.search(rf"(?<![\w$]){re.escape(n)}(?![\w$])", sql, re.I)}
+
+
+def connect(tables: Source, sql: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per table, locked down (see the module docstring).
+
+    Given the query, only the store's views it names are created, and only their Parquet files
+    allowed: DuckDB reads the schema of a view's shards when the view is created (~50 ms a fact
+    table at 100,000 records) and parses every allowed path (~100 ms for all tables' 3,500
+    files), which together were half of a grouped query's time."""
     import duckdb
 
     con = duckdb.connect(database=":memory:")
+    _fill(con, tables, sql)
+    return con
+
+
+def _fill(con: duckdb.DuckDBPyConnection, tables: Source, sql: str | None) -> None:
+    """The views on ``con``, then the lockdown."""
     allowed: list[str] = []
     if isinstance(tables, Tables):
         for name, frame in tables.items():
             con.register(name, frame)
     elif isinstance(tables, CachedTables):
-        allowed.extend(str(p) for p in tables.files)
-        for name, select in tables.views.items():
+        named = _named(tables.views, sql)
+        # a shard's file of a table is ``parts/<shard>/<table>.parquet``
+        allowed.extend(str(p) for p in tables.files if p.stem in named)
+        for name, select in named.items():
             con.execute(f"CREATE VIEW {name} AS {select}")
     else:
         for name, path in tables.items():
@@ -131,7 +156,6 @@ def connect(tables: Source) -> duckdb.DuckDBPyConnection:
     con.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in allowed)}]")
     for setting in LOCKDOWN:
         con.execute(setting)
-    return con
 
 
 def _literal(text: str) -> str:
@@ -140,9 +164,13 @@ def _literal(text: str) -> str:
 
 def run_query(tables: Source, sql: str, timeout: float | None = None) -> pd.DataFrame:
     """Run one SELECT and return its result; QueryError on bad or refused SQL, QueryTimeout after ``timeout`` s."""
-    con = connect(tables)
+    import duckdb
+
+    con = duckdb.connect(database=":memory:")  # one connection parses and runs: ~35 ms each
     try:
-        table = _run_interruptible(con, single_select(sql, con), timeout)
+        query = single_select(sql, con)
+        _fill(con, tables, query)
+        table = _run_interruptible(con, query, timeout)
     finally:
         con.close()
     # through Arrow, not .df(): DuckDB's DATE stays a date instead of a midnight timestamp
