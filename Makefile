@@ -12,7 +12,7 @@ SHARED ?= ../shared
 setup: $(STAMP)
 
 # the editable install also compiles pipeline/load/_charboxes.c in place: a changed .c reinstalls
-$(STAMP): pyproject.toml pipeline/load/_charboxes.c
+$(STAMP): pyproject.toml setup.py pipeline/load/_charboxes.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,ray]'
