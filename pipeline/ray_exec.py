@@ -59,7 +59,7 @@ from pipeline import bundles
 from pipeline.errors import IngestError
 from pipeline.fingerprint import fingerprint
 from pipeline.load import read_input
-from pipeline.load.scanned import Elsewhere, ScannedPage, Scans
+from pipeline.load.scanned import Elsewhere, Page, ScannedPage, Scans
 from pipeline.record import source_path
 from pipeline.workers import Job, Limits, Outcome, PageJob, Solo, Unsplit, file_sha256, kill_for_tests
 
@@ -161,12 +161,13 @@ class RayExecutor:
             if sent.job is not None:
                 running[read_task.remote(sent.job, limits, version)] = sent
             else:
-                assert f.scans is not None
-                running[page_task.remote(f.path, f.data, f.scans.kind, sent.page, limits, version)] = sent
+                assert sent.scans is not None
+                data = f.data[sent.scans.part]
+                running[page_task.remote(f.path, data, sent.scans.kind, sent.page, limits, version)] = sent
 
         def stop(f: _File, phase: str) -> None:
             """The file leaves the page phase: what it still has running is stopped."""
-            f.phase, f.data = phase, None  # its bytes leave the object store
+            f.phase, f.data = phase, {}  # its bytes leave the object store
             for ref in [r for r, s in running.items() if s.file is f]:
                 ray.cancel(ref, force=True)
                 del running[ref]
@@ -178,9 +179,10 @@ class RayExecutor:
             if died and sent.tries < TRIES:
                 send(sent)
             elif outcome.scans is not None and not died:
-                f.phase, f.scans = "pages", outcome.scans
-                f.data = ray.put(f.job.data)  # once: a node fetches it once for all its pages
-                waiting.extend(_Sent(f, None, page) for page in outcome.scans.pages)
+                f.phase, f.scans, f.read = "pages", outcome.scans, dict(outcome.kept)
+                # once per part: a node fetches a document once for all its pages
+                f.data = {s.part: ray.put(_part_bytes(f.job, s.part)) for s in f.scans}
+                waiting.extend(_Sent(f, None, s, page) for s in f.scans for page in s.pages)
             else:
                 f.phase = "done"
                 done[f.index] = _last(outcome, sent.tries) if died else outcome
@@ -196,10 +198,11 @@ class RayExecutor:
                 done[f.index] = _lost(ray, exc, f)
                 return
             if isinstance(result, ScannedPage):
-                f.read[sent.page] = result
+                assert sent.scans is not None
+                f.read[sent.scans.part, sent.page] = result
                 self.page_nodes[node] += 1
-                if f.scans is not None and len(f.read) == len(f.scans.pages):
-                    f.phase, f.data = "last", None
+                if f.complete():
+                    f.phase, f.data = "last", {}
                     send(_Sent(f, dataclasses.replace(f.job, pages=Elsewhere(dict(f.read)))))
             elif isinstance(result, Unsplit):  # read whole, as --jobs would, for its error line
                 stop(f, "whole")
@@ -249,26 +252,43 @@ class _File:
     """A file of the batch being read: what was sent, and where its reading is. ``phase``:
     ``read`` (its first reading, a long scan's pages left for later), ``pages`` (those pages
     being OCR'd, a task each), ``last`` (the reading that builds the record from them), ``whole``
-    (read in one task, a page having failed on its own), ``done``."""
+    (read in one task, a page having failed on its own), ``done``. A notice with attachments
+    has parts (0: the notice, k: ``job.attachments[k-1]``), each with scans of its own."""
 
     index: int
     path: str
     sha256: str
     job: Job  # kept to send it again without reading the file again
     phase: str = "read"
-    scans: Scans | None = None
-    data: Any = None  # its bytes in Ray's object store while its pages are read
-    read: dict[int, ScannedPage] = field(default_factory=dict)
+    scans: tuple[Scans, ...] = ()
+    data: dict[int, Any] = field(default_factory=dict)  # part -> its bytes in Ray's object store
+    # (part, page) -> reading: the first reading's own (a part below MIN_PAGES), then the page tasks'
+    read: dict[Page, ScannedPage] = field(default_factory=dict)
+
+    def complete(self) -> bool:
+        """Whether every page of its scans is read, so its last reading can start."""
+        return all((s.part, page) in self.read for s in self.scans for page in s.pages)
 
 
 @dataclass
 class _Sent:
-    """A task in flight: the file it is for, its job (None: page ``page`` of the file), its tries."""
+    """A task in flight: the file it is for, its job (None: page ``page`` of ``scans``, one
+    part's), its tries."""
 
     file: _File
     job: Job | None
+    scans: Scans | None = None
     page: int = -1
     tries: int = 0
+
+
+def _part_bytes(job: Job, part: int) -> bytes:
+    """The bytes of part ``part`` of a file: the notice's own, or its attachment's."""
+    if part == 0:
+        return job.data
+    data = job.attachments[part - 1][1]
+    assert data is not None  # an attachment the driver could not read has no scans
+    return data
 
 
 def _last(outcome: Outcome, tries: int) -> Outcome:
