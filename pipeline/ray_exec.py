@@ -9,8 +9,13 @@
   ``scan_clean``, OCR: the loader's own code, so the same reading); when the last page is back,
   one more task reads the file again with the pages given and builds the record (layout,
   warnings, extraction: the loader's own order). A 300-page scan is then 300 tasks over the
-  cluster, not one task holding one core for 20 minutes. A page that cannot be read on its
-  own (a render error) has the file read whole, so its error line is the one ``--jobs`` gives.
+  cluster, not one task holding one core for 20 minutes. A notice with attachments
+  (``Job.attachments``) answers with the pages of each of its parts (the notice, attachment k)
+  that has two or more; each such part's bytes go to the object store once and its pages are
+  page tasks like the notice's, so a 附件 that is a 60-page scan is not one long task either.
+  The pages the first reading OCR'd itself (a part with one) come back with it and are given
+  to the last. A page that cannot be read on its own (a render error) has the file read whole,
+  so its error line (or its attachment's warning) is the one ``--jobs`` gives.
 - Why the driver fans the pages out rather than the file task (nested tasks waiting in
   ``ray.get``): no deadlock either way (Ray gives back the CPU of a task blocked in ``ray.get``,
   "Yielding Resources While Blocked" in Ray's nested-tasks page), but the file is read in a
