@@ -217,27 +217,53 @@ def ingest_bytes(
     the file works it out (``record.source_path``), so the record is the one ``ingest_file`` gives.
     A bundle's attachments come beside it as (path as given, bytes, or None and why the machine
     that has them could not read them), since the reading machine cannot look for them.
-    ``pages``: the notice's own scans are OCR'd elsewhere (``load.scanned``; its attachments are
-    read whole here); raises ``scanned.NeedsOcr`` when they are still to be read."""
+    ``pages``: the scans of the notice (part 0) and of its attachments (part k: ``attachments[k-1]``)
+    are OCR'd elsewhere (``load.scanned``); raises ``scanned.NeedsOcr`` with every part's scans
+    when some are still to be read, after loading each part once."""
     try:
-        with scanned.elsewhere(pages):
-            loaded = load_bytes(data, path)
-        doc = dataclasses.replace(loaded, path=source)
-        if bundle is None:
-            return build_record(doc)
+        wanted: list[scanned.Scans] = []
+        kept: dict[scanned.Page, scanned.ScannedPage] = {}
+        loaded = _part(data, path, pages, 0, wanted, kept)
         docs, notes = [], []
-        for att_path, att_data, why in attachments:
+        for k, (att_path, att_data, why) in enumerate(attachments, 1):
             # named as seen from ``source``, so ``_beside`` puts it where ``ingest_file`` does
             seen = Path(source).parent / Path(att_path).relative_to(Path(path).parent)
             try:
                 if att_data is None:
                     raise IngestError(why, att_path)
-                docs.append(load_bytes(att_data, seen.as_posix()))
+                if (att := _part(att_data, seen.as_posix(), pages, k, wanted, kept)) is not None:
+                    docs.append(att)
             except IngestError as exc:
                 notes.append(f"attachment {Path(att_path).name} not read: {exc.reason}")
+        if wanted or loaded is None:
+            raise scanned.NeedsOcr(tuple(wanted), kept)
+        doc = dataclasses.replace(loaded, path=source)
+        if bundle is None:
+            return build_record(doc)
         return build_bundle_record(doc, docs, bundle, notes)
     except IngestError as exc:
         exc.path = exc.path or str(path)
         raise
     except RecursionError:
         raise RecordInvalid("clause tree too deep to process", str(path)) from None
+
+
+def _part(
+    data: bytes,
+    shown: str,
+    pages: scanned.Elsewhere | None,
+    part: int,
+    wanted: list[scanned.Scans],
+    kept: dict[scanned.Page, scanned.ScannedPage],
+) -> LoadedDocument | None:
+    """Part ``part`` of a notice loaded, or None when its scans are still to be OCR'd elsewhere:
+    they are added to ``wanted`` (and what was OCR'd here meanwhile to ``kept``), so a first pass
+    goes on to the next part rather than stopping at this one."""
+    with scanned.elsewhere(pages, part) as here:
+        try:
+            return load_bytes(data, shown)
+        except scanned.NeedsOcr as wait:
+            wanted.extend(wait.scans)
+            return None
+        finally:
+            kept.update(here)

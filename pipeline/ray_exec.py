@@ -9,8 +9,13 @@
   ``scan_clean``, OCR: the loader's own code, so the same reading); when the last page is back,
   one more task reads the file again with the pages given and builds the record (layout,
   warnings, extraction: the loader's own order). A 300-page scan is then 300 tasks over the
-  cluster, not one task holding one core for 20 minutes. A page that cannot be read on its
-  own (a render error) has the file read whole, so its error line is the one ``--jobs`` gives.
+  cluster, not one task holding one core for 20 minutes. A notice with attachments
+  (``Job.attachments``) answers with the pages of each of its parts (the notice, attachment k)
+  that has two or more; each such part's bytes go to the object store once and its pages are
+  page tasks like the notice's, so a 附件 that is a 60-page scan is not one long task either.
+  The pages the first reading OCR'd itself (a part with one) come back with it and are given
+  to the last. A page that cannot be read on its own (a render error) has the file read whole,
+  so its error line (or its attachment's warning) is the one ``--jobs`` gives.
 - Why the driver fans the pages out rather than the file task (nested tasks waiting in
   ``ray.get``): no deadlock either way (Ray gives back the CPU of a task blocked in ``ray.get``,
   "Yielding Resources While Blocked" in Ray's nested-tasks page), but the file is read in a
@@ -59,7 +64,7 @@ from pipeline import bundles
 from pipeline.errors import IngestError
 from pipeline.fingerprint import fingerprint
 from pipeline.load import read_input
-from pipeline.load.scanned import Elsewhere, ScannedPage, Scans
+from pipeline.load.scanned import Elsewhere, Page, ScannedPage, Scans
 from pipeline.record import source_path
 from pipeline.workers import Job, Limits, Outcome, PageJob, Solo, Unsplit, file_sha256, kill_for_tests
 
@@ -161,12 +166,13 @@ class RayExecutor:
             if sent.job is not None:
                 running[read_task.remote(sent.job, limits, version)] = sent
             else:
-                assert f.scans is not None
-                running[page_task.remote(f.path, f.data, f.scans.kind, sent.page, limits, version)] = sent
+                assert sent.scans is not None
+                data = f.data[sent.scans.part]
+                running[page_task.remote(f.path, data, sent.scans.kind, sent.page, limits, version)] = sent
 
         def stop(f: _File, phase: str) -> None:
             """The file leaves the page phase: what it still has running is stopped."""
-            f.phase, f.data = phase, None  # its bytes leave the object store
+            f.phase, f.data = phase, {}  # its bytes leave the object store
             for ref in [r for r, s in running.items() if s.file is f]:
                 ray.cancel(ref, force=True)
                 del running[ref]
@@ -178,9 +184,10 @@ class RayExecutor:
             if died and sent.tries < TRIES:
                 send(sent)
             elif outcome.scans is not None and not died:
-                f.phase, f.scans = "pages", outcome.scans
-                f.data = ray.put(f.job.data)  # once: a node fetches it once for all its pages
-                waiting.extend(_Sent(f, None, page) for page in outcome.scans.pages)
+                f.phase, f.scans, f.read = "pages", outcome.scans, dict(outcome.kept)
+                # once per part: a node fetches a document once for all its pages
+                f.data = {s.part: ray.put(_part_bytes(f.job, s.part)) for s in f.scans}
+                waiting.extend(_Sent(f, None, s, page) for s in f.scans for page in s.pages)
             else:
                 f.phase = "done"
                 done[f.index] = _last(outcome, sent.tries) if died else outcome
@@ -196,10 +203,11 @@ class RayExecutor:
                 done[f.index] = _lost(ray, exc, f)
                 return
             if isinstance(result, ScannedPage):
-                f.read[sent.page] = result
+                assert sent.scans is not None
+                f.read[sent.scans.part, sent.page] = result
                 self.page_nodes[node] += 1
-                if f.scans is not None and len(f.read) == len(f.scans.pages):
-                    f.phase, f.data = "last", None
+                if f.complete():
+                    f.phase, f.data = "last", {}
                     send(_Sent(f, dataclasses.replace(f.job, pages=Elsewhere(dict(f.read)))))
             elif isinstance(result, Unsplit):  # read whole, as --jobs would, for its error line
                 stop(f, "whole")
@@ -249,26 +257,43 @@ class _File:
     """A file of the batch being read: what was sent, and where its reading is. ``phase``:
     ``read`` (its first reading, a long scan's pages left for later), ``pages`` (those pages
     being OCR'd, a task each), ``last`` (the reading that builds the record from them), ``whole``
-    (read in one task, a page having failed on its own), ``done``."""
+    (read in one task, a page having failed on its own), ``done``. A notice with attachments
+    has parts (0: the notice, k: ``job.attachments[k-1]``), each with scans of its own."""
 
     index: int
     path: str
     sha256: str
     job: Job  # kept to send it again without reading the file again
     phase: str = "read"
-    scans: Scans | None = None
-    data: Any = None  # its bytes in Ray's object store while its pages are read
-    read: dict[int, ScannedPage] = field(default_factory=dict)
+    scans: tuple[Scans, ...] = ()
+    data: dict[int, Any] = field(default_factory=dict)  # part -> its bytes in Ray's object store
+    # (part, page) -> reading: the first reading's own (a part below MIN_PAGES), then the page tasks'
+    read: dict[Page, ScannedPage] = field(default_factory=dict)
+
+    def complete(self) -> bool:
+        """Whether every page of its scans is read, so its last reading can start."""
+        return all((s.part, page) in self.read for s in self.scans for page in s.pages)
 
 
 @dataclass
 class _Sent:
-    """A task in flight: the file it is for, its job (None: page ``page`` of the file), its tries."""
+    """A task in flight: the file it is for, its job (None: page ``page`` of ``scans``, one
+    part's), its tries."""
 
     file: _File
     job: Job | None
+    scans: Scans | None = None
     page: int = -1
     tries: int = 0
+
+
+def _part_bytes(job: Job, part: int) -> bytes:
+    """The bytes of part ``part`` of a file: the notice's own, or its attachment's."""
+    if part == 0:
+        return job.data
+    data = job.attachments[part - 1][1]
+    assert data is not None  # an attachment the driver could not read has no scans
+    return data
 
 
 def _last(outcome: Outcome, tries: int) -> Outcome:

@@ -82,13 +82,16 @@ class Job:
     bundle: Any = None
     attachments: tuple[tuple[str, bytes | None, str], ...] = ()
     key: str | None = None
-    # where the notice's scans are OCR'd: None here (as ``--jobs``), else ``load.scanned``'s passes
+    # where the scans of the notice and its attachments are OCR'd: None here (as ``--jobs``), else
+    # ``load.scanned``'s passes
     pages: Any = None
 
 
 @dataclass(frozen=True)
 class PageJob:
-    """One scanned page of a file sent as its bytes: page ``page`` (0-based) of loader ``kind``."""
+    """One scanned page sent as its document's bytes: page ``page`` (0-based) of loader ``kind``.
+    ``path`` is the file of the batch (it names it in errors, as reading it whole would); ``data``
+    is its own bytes or, for a page of one of its attachments, that attachment's."""
 
     path: str
     data: bytes
@@ -118,7 +121,10 @@ class Outcome:
     error: str | None
     limited: bool = False
     sketch: Sketch | None = None
-    scans: Any = None  # ``load.scanned.Scans``: the record waits for these pages, OCR'd elsewhere
+    # ``load.scanned.Scans`` of each part of the notice: the record waits for these pages, OCR'd
+    # elsewhere; ``kept``: the pages the reading OCR'd itself meanwhile, (part, index) -> reading
+    scans: Any = None
+    kept: Any = None
 
 
 def file_sha256(path: str) -> str | None:
@@ -174,7 +180,7 @@ def process_bytes(job: Job) -> Outcome:
     try:
         record = ingest_bytes(job.data, job.path, job.source, job.bundle, job.attachments, job.pages)
     except NeedsOcr as wait:
-        return Outcome(job.path, sha, None, 0, 0, None, scans=wait.scans)
+        return Outcome(job.path, sha, None, 0, 0, None, scans=wait.scans, kept=wait.kept)
     except IngestError as exc:
         exc.path = exc.path or job.path
         return Outcome(job.path, sha, None, 0, 0, exc.line())

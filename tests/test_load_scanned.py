@@ -84,8 +84,8 @@ def _elsewhere(data: bytes, name: str) -> tuple[scanned.Scans, Any]:
     """The pages the first pass asks for, and the document built from them read one by one."""
     with pytest.raises(scanned.NeedsOcr) as asked, scanned.elsewhere(scanned.Elsewhere()):
         load_bytes(data, name)
-    scans = asked.value.scans
-    done = {i: scanned.read_page(scans.kind, data, i) for i in reversed(scans.pages)}  # in any order
+    (scans,) = asked.value.scans
+    done = {(0, i): scanned.read_page(scans.kind, data, i) for i in reversed(scans.pages)}  # in any order
     with scanned.elsewhere(scanned.Elsewhere(done)):
         return scans, load_bytes(data, name)
 
@@ -137,3 +137,66 @@ def test_a_single_scanned_page_is_read_where_the_document_is() -> None:
     with scanned.elsewhere(scanned.Elsewhere()):
         there = load_bytes(data, "one.pdf")
     assert _same(there, load_bytes(data, "one.pdf"))
+
+
+BROKEN_XLS = b"\xd0\xcf\x11\xe0 broken"
+
+
+def _notice() -> bytes:
+    from tests.test_bundles import SEED
+
+    return SEED.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("files", "asked", "kept"),
+    [
+        (  # a text notice: its attachments' scans, a single photo read in the first pass
+            {"通知.txt": _notice, "附件1 评审条件.pdf": lambda: _pdf(3), "附件2 照片.tif": lambda: _tiff(1)},
+            [scanned.Scans("pdf", (0, 1, 2), 1)],
+            {(2, 0)},
+        ),
+        (  # a scanned notice and a scanned attachment: both asked for at once
+            {"通知.pdf": lambda: _pdf(2), "附件1 申报表.tif": lambda: _tiff(3)},
+            [scanned.Scans("pdf", (0, 1), 0), scanned.Scans("image", (0, 1, 2), 1)],
+            set(),
+        ),
+        (  # a part is its place among the attachments sent, not its clause (an unreadable one has none)
+            {"通知.txt": _notice, "附件1 申报表.xls": lambda: BROKEN_XLS, "附件2 条件.pdf": lambda: _pdf(2)},
+            [scanned.Scans("pdf", (0, 1), 2)],
+            set(),
+        ),
+    ],
+    ids=["attachments", "notice-and-attachment", "after-unreadable"],
+)
+def test_a_bundles_scans_read_elsewhere_give_the_record_read_here(
+    tmp_path: Any, files: dict[str, Any], asked: list[scanned.Scans], kept: set[scanned.Page]
+) -> None:
+    """The first pass loads every part of the notice and asks for each part's scans under its
+    part; given those pages, read one by one from their part's bytes, and the pages it read itself,
+    the last pass builds the record that reading every part here builds."""
+    from pipeline import bundles
+    from pipeline.ingest import ingest_bytes
+    from pipeline.record import source_path
+    from pipeline.store import dumps
+
+    folder = tmp_path / "n1"
+    folder.mkdir()
+    for name, make in files.items():
+        (folder / name).write_bytes(make())
+    main = next(p for p in folder.iterdir() if p.name.startswith("通知"))
+    bundle = bundles.bundle_of(main)
+    assert bundle is not None
+    sent = tuple((str(p), p.read_bytes(), "") for p in bundle.attachments)
+    read = [main.read_bytes(), *(data for _, data, _ in sent)]  # part -> its bytes
+    args = (read[0], str(main), source_path(main), bundle, sent)
+    here = ingest_bytes(*args)
+    with pytest.raises(scanned.NeedsOcr) as first:
+        ingest_bytes(*args, scanned.Elsewhere())
+    assert list(first.value.scans) == asked
+    assert set(first.value.kept) == kept
+    done = {(s.part, i): scanned.read_page(s.kind, read[s.part], i) for s in asked for i in s.pages}
+    there = ingest_bytes(*args, scanned.Elsewhere({**first.value.kept, **done}))
+    assert dumps(there) == dumps(here)
+    # every scanned page is in the record, once: its stand-in line names its shade
+    assert here["text"].count("灰度") == len(done) + len(kept)

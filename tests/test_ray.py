@@ -342,10 +342,11 @@ def test_a_scan_read_page_by_page_loses_nothing_when_a_page_reader_dies(
     executor = RayExecutor()
     try:
         code, lines = _batch(["raw"], tmp_path / "ray", executor)
+        struck = not marks[0].exists() and not marks[1].exists()
     finally:
         for mark in marks:
             mark.unlink(missing_ok=True)
-    assert not marks[0].exists() and not marks[1].exists()  # both struck
+    assert struck  # both
     assert code == 1
     assert capsys.readouterr().err.splitlines() == [
         "error: raw/bad.pdf: the worker reading it was killed (SIGKILL), on each of 3 tries"
@@ -355,3 +356,35 @@ def test_a_scan_read_page_by_page_loses_nothing_when_a_page_reader_dies(
         tmp_path / "local" / "scan.pdf.json"
     ).read_bytes()
     assert executor.page_nodes.total() >= 2  # the scan's two pages (and bad.pdf's none) read as page tasks
+
+
+@pytest.mark.slow
+def test_an_attachments_scan_is_read_page_by_page(
+    kill_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notice whose 附件 is a scanned PDF: the attachment's pages are OCR'd a Ray task each (not
+    in the notice's task), one of them again when its reading process dies, and the record and
+    manifest are the ones ``--jobs 1`` writes."""
+    from pipeline.executors import Local
+    from pipeline.ray_exec import RayExecutor
+    from tests.test_bundles import _folder_notice
+
+    main = _folder_notice(tmp_path)
+    _scan_pages(main.parent / "附件2 申报表.pdf", 2)
+    monkeypatch.chdir(tmp_path)
+    code, local = _batch(["raw"], tmp_path / "local", Local(1))
+    mark = kill_dir / f"{main.name}.page-once"  # a page task names the notice it is for
+    mark.touch()
+    executor = RayExecutor()
+    try:
+        code_ray, lines = _batch(["raw"], tmp_path / "ray", executor)
+        struck = not mark.exists()
+    finally:
+        mark.unlink(missing_ok=True)
+    assert struck
+    assert (code_ray, code) == (0, 0)
+    assert [line.replace(str(tmp_path / "ray"), str(tmp_path / "local")) for line in lines] == local
+    assert _folder(tmp_path / "ray") == _folder(tmp_path / "local")
+    record = json.loads((tmp_path / "ray" / "n1__通知.txt.json").read_bytes())
+    assert [a["clause"] for a in record["source"]["attachments"][:2]] == ["att1", "att2"]
+    assert executor.page_nodes.total() == 2  # the attachment's two pages, each a page task

@@ -10,11 +10,18 @@ So the same loader code runs in two passes, told by ``elsewhere``:
 
 1. ``Elsewhere()`` (nothing given): a document with at least ``MIN_PAGES`` pages to OCR raises
    ``NeedsOcr`` with the pages' numbers, before any is rendered; a document with fewer is
-   read as usual (a single photo gains nothing from a task of its own).
+   read as usual (a single photo gains nothing from a task of its own), and its readings are
+   kept in the ``Elsewhere`` (``kept``), so a last pass need not OCR them again.
 2. Each page is OCR'd on its own, from the document's bytes (``read_page``): the same render,
    resolution, ``scan_clean.clean`` and ``ocr.SETTINGS`` as here, so the same ``ScannedPage``.
 3. ``Elsewhere(done)``: the loader runs again and takes each page from ``done`` instead of
    rendering it, and goes on as usual: layout, warnings and page order are the loader's own.
+
+A notice with attachments (``pipeline.bundles``) is one record read from several documents, its
+*parts*: 0 the notice itself, k its k-th attachment as sent (``ingest.ingest_bytes``). Each part is
+loaded under ``elsewhere(where, part)``, so a page is named (part, index) in ``Scans``, ``done`` and
+``kept``. The first pass loads every part, collecting each part's ``Scans`` rather than stopping at
+the first, and raises one ``NeedsOcr`` for them all; ``MIN_PAGES`` counts each part on its own.
 
 A context variable rather than a parameter: the loaders share one signature
 (``read(data, *, path, sha256, suffix)``) and only the OCR step cares; unset, nothing changes.
@@ -48,39 +55,58 @@ class ScannedPage:
     height: int
 
 
+Page = tuple[int, int]  # a page of a bundle: (its part, its index in that part's document)
+
+
 @dataclass(frozen=True)
 class Scans:
     """The pages of a document that OCR must read (0-based; an OFD's count its page-sized images
-    in document order, as ``ofd.ocr_page`` does), and its loader's format key."""
+    in document order, as ``ofd.ocr_page`` does), its loader's format key, and the part of its
+    bundle it is (0: the notice itself, k: its k-th attachment as sent)."""
 
     kind: str
     pages: tuple[int, ...]
+    part: int = 0
 
 
 class NeedsOcr(Exception):  # not an error: the first pass's answer
-    """The document's scans are to be read elsewhere before its record can be built."""
+    """The scans of a notice's parts that are to be read elsewhere before its record can be built,
+    and the pages the first pass read here meanwhile (``kept``: parts below ``MIN_PAGES``)."""
 
-    def __init__(self, scans: Scans) -> None:
+    def __init__(self, scans: tuple[Scans, ...], kept: Mapping[Page, ScannedPage] | None = None) -> None:
         super().__init__(scans)
         self.scans = scans
+        self.kept = dict(kept or {})
 
 
 @dataclass(frozen=True)
 class Elsewhere:
-    """Pages OCR'd elsewhere: ``done`` maps a page's index to its reading; None: not read yet."""
+    """Pages OCR'd elsewhere: ``done`` maps each (part, index) to its reading; None: not read yet."""
 
-    done: Mapping[int, ScannedPage] | None = None
+    done: Mapping[Page, ScannedPage] | None = None
 
 
-_where: contextvars.ContextVar[Elsewhere | None] = contextvars.ContextVar("scanned_where", default=None)
+@dataclass(frozen=True)
+class _Reading:
+    """What ``elsewhere`` set: how scans are read, whose they are, the readings made here meanwhile."""
+
+    where: Elsewhere
+    part: int
+    kept: dict[Page, ScannedPage]
+
+
+_where: contextvars.ContextVar[_Reading | None] = contextvars.ContextVar("scanned_where", default=None)
 
 
 @contextlib.contextmanager
-def elsewhere(where: Elsewhere | None) -> Iterator[None]:
-    """Within: the loaders' scans are read as ``where`` says (None: here, as usual)."""
-    token = _where.set(where)
+def elsewhere(where: Elsewhere | None, part: int = 0) -> Iterator[dict[Page, ScannedPage]]:
+    """Within: the loaders' scans are part ``part``'s, read as ``where`` says (None: here, as
+    usual). Yields the readings a first pass made here (a document below ``MIN_PAGES``), filled
+    as the loader reads, so a bundle's last pass can be given them rather than OCR them again."""
+    kept: dict[Page, ScannedPage] = {}
+    token = _where.set(None if where is None else _Reading(where, part, kept))
     try:
-        yield
+        yield kept
     finally:
         _where.reset(token)
 
@@ -88,12 +114,13 @@ def elsewhere(where: Elsewhere | None) -> Iterator[None]:
 def read_pages(kind: str, indices: Sequence[int], image_of: Callable[[int], Any]) -> Iterator[ScannedPage]:
     """The readings of pages ``indices``, in order. ``image_of(i)`` gives page i ready for OCR; it
     is called from the calling thread (PDFium is not thread-safe), lazily."""
-    where = _where.get()
-    if where is not None and where.done is not None:
-        yield from (where.done[i] for i in indices)
+    reading = _where.get()
+    if reading is not None and reading.where.done is not None:
+        done = reading.where.done
+        yield from (done[reading.part, i] for i in indices)
         return
-    if where is not None and len(indices) >= MIN_PAGES:
-        raise NeedsOcr(Scans(kind, tuple(indices)))
+    if reading is not None and len(indices) >= MIN_PAGES:
+        raise NeedsOcr((Scans(kind, tuple(indices), reading.part),))
     from pipeline.load import ocr
 
     sizes: list[tuple[int, int]] = []
@@ -105,7 +132,10 @@ def read_pages(kind: str, indices: Sequence[int], image_of: Callable[[int], Any]
             yield image
 
     for n, result in enumerate(ocr.recognize_pages(images())):
-        yield ScannedPage(result, *sizes[n])
+        page = ScannedPage(result, *sizes[n])
+        if reading is not None:
+            reading.kept[reading.part, indices[n]] = page
+        yield page
 
 
 def recognized(image: Any) -> ScannedPage:
