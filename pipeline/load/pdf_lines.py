@@ -17,7 +17,8 @@ text extraction, so the work is done in bulk where it can be:
   with numpy; only the other characters (line starts, spaces, font changes) go
   through the rules one by one;
 - a line that is one run of the page (most are) takes its text as a slice of the
-  page's text and its boxes as a slice of the page's buffer.
+  page's text and its boxes as a slice of the page's buffer, and the extents and
+  size ranges of all such lines of a page are one ``maximum.reduceat``.
 """
 
 from __future__ import annotations
