@@ -84,10 +84,6 @@ class PageChars:
     codes: np.ndarray  # uint32 code points of ``text``
     box_bytes: bytes  # float32, 16 bytes a character: left, top, right, bottom (a Box)
     space_at: list[int]  # the spaces' indexes
-    # -left, right, -top, bottom, -size, size of each ink character (-inf for a space) and one row
-    # of -inf past the end: a line's extent and size range is one ``maximum`` over its rows
-    ink_columns: np.ndarray
-    ink_count: np.ndarray  # ink characters before each index (len + 1 entries)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -117,12 +113,6 @@ class PageChars:
         columns = np.ascontiguousarray(columns, dtype=np.float64).reshape(len(text), 5)
         by_column = np.ascontiguousarray(columns.T)
         left, right, top, bottom, size = (cast("Sequence[float]", by_column[k].data) for k in range(5))
-        signed = np.full((len(text) + 1, 6), -np.inf)
-        signed[:-1, :5] = columns * (-1.0, 1.0, -1.0, 1.0, -1.0)
-        signed[:-1, 5] = columns[:, 4]
-        signed[:-1][is_space] = -np.inf
-        ink_count = np.zeros(len(text) + 1, dtype=np.intp)
-        np.cumsum(~is_space, out=ink_count[1:])
         return cls(
             text,
             left,
@@ -138,8 +128,6 @@ class PageChars:
             codes,
             np.ascontiguousarray(columns[:, (0, 2, 1, 3)], dtype=np.float32).tobytes(),
             np.flatnonzero(is_space).tolist(),
-            signed,
-            ink_count,
         )
 
     @classmethod
@@ -510,7 +498,7 @@ _NO_BOX_BYTES = array("f", _NO_BOX).tobytes()
 
 def _run_lines(pc: PageChars, runs: list[range]) -> list[Line | None]:
     """``_line`` for rows that are characters ``a … b-1`` of the page in order: every row's ink
-    extent and size range in one ``minimum.reduceat`` over the page's columns, the text and boxes
+    extent and size range in one ``maximum.reduceat`` over the page's columns (``_run_extents``), the text and boxes
     between spaces as slices of the page's, the rules applied to the spaces alone.
 
     The text needs no ``clean_line``: a run's pieces hold no whitespace, and the rules below put
@@ -539,12 +527,22 @@ def _run_lines(pc: PageChars, runs: list[range]) -> list[Line | None]:
 
 def _run_extents(pc: PageChars, runs: list[range]) -> tuple[list[list[float]], list[int]]:
     """Each run's ink extent and size range (left, right, top, bottom, smallest, largest; inf
-    without ink), and its count of ink characters."""
-    ink_columns = pc.ink_columns
+    without ink), and its count of ink characters.
+
+    One ``maximum.reduceat`` over the page's ink columns signed so that a maximum is what each
+    needs (-left, right, -top, bottom, -size, size; a space all -inf), with a row of -inf past the
+    end so that a run may end at the page's end."""
+    n = len(pc)
+    signed = np.full((n + 1, 6), -np.inf)
+    signed[:n, :5] = pc.columns * (-1.0, 1.0, -1.0, 1.0, -1.0)
+    signed[:n, 5] = pc.columns[:, 4]
+    signed[:n][pc.is_space] = -np.inf
+    ink_before = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum(~pc.is_space, out=ink_before[1:])
     ends = np.array([(r.start, r.stop) for r in runs], dtype=np.intp).reshape(-1)
-    extents = np.maximum.reduceat(ink_columns, ends, axis=0)[::2]
+    extents = np.maximum.reduceat(signed, ends, axis=0)[::2]
     extents[:, (0, 2, 4)] *= -1
-    counts = pc.ink_count[ends[1::2]] - pc.ink_count[ends[0::2]]
+    counts = ink_before[ends[1::2]] - ink_before[ends[0::2]]
     return extents.tolist(), counts.tolist()
 
 
