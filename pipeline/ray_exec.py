@@ -79,7 +79,7 @@ def _read(job: Job, limits: Limits, version: str) -> tuple[Outcome, bool]:
     budgets, and whether the process reading it died (the driver then sends it again)."""
     kill_for_tests(job.path, "ray-")
     if fingerprint() != version:
-        return _refused(job.path, job.data, version, job.key), False
+        return _refused(job.path, job.manifest_key(), version), False
     outcome, died = _solo.read(job, limits)
     return outcome, died
 
@@ -95,14 +95,14 @@ def _page(
     node = str(ray.get_runtime_context().get_node_id())
     kill_for_tests(path, "ray-page-")
     if fingerprint() != version:
-        return _refused(path, data, version), False, node
+        return _refused(path, hashlib.sha256(data).hexdigest(), version), False, node
     result, died = _solo.read(PageJob(path, data, kind, page), limits)
     return result, died, node
 
 
-def _refused(path: str, data: bytes, version: str, key: str | None = None) -> Outcome:
+def _refused(path: str, key: str, version: str) -> Outcome:
     why = f"the Ray worker on {os.uname().nodename} runs another version of the pipeline ({fingerprint()}, not {version})"
-    return Outcome(path, key or hashlib.sha256(data).hexdigest(), None, 0, 0, f"error: {path}: {why}")
+    return Outcome(path, key, None, 0, 0, f"error: {path}: {why}")
 
 
 class RayExecutor:
@@ -233,8 +233,7 @@ class RayExecutor:
                     if isinstance(job, Outcome):
                         done[nxt[0]] = job
                         continue
-                    # the manifest's key: the notice's sha256, or its bundle's over all its files
-                    f = _File(nxt[0], job.path, job.key or hashlib.sha256(job.data).hexdigest(), job)
+                    f = _File(nxt[0], job.path, job.manifest_key(), job)
                     send(_Sent(f, dataclasses.replace(job, pages=first)))
                 if running:
                     [ref], _ = ray.wait(list(running), num_returns=1)

@@ -86,6 +86,11 @@ class Job:
     # ``load.scanned``'s passes
     pages: Any = None
 
+    def manifest_key(self) -> str:
+        """The key its outcome is kept under, failed or not: the bundle's over all its files, else
+        the notice's sha256 (``file_sha256`` where the file is)."""
+        return self.key or hashlib.sha256(self.data).hexdigest()
+
 
 @dataclass(frozen=True)
 class PageJob:
@@ -176,7 +181,7 @@ def process_bytes(job: Job) -> Outcome:
     from pipeline.store import dumps
 
     kill_for_tests(job.path)
-    sha = job.key or hashlib.sha256(job.data).hexdigest()
+    sha = job.manifest_key()
     try:
         record = ingest_bytes(job.data, job.path, job.source, job.bundle, job.attachments, job.pages)
     except NeedsOcr as wait:
@@ -422,6 +427,6 @@ def _check(w: _Worker, ready: bool, limits: Limits) -> tuple[Any, bool]:
 def _failed(task: str | Job | PageJob, why: str, *, limited: bool = True) -> Outcome:
     if isinstance(task, str):
         return Outcome(task, file_sha256(task), None, 0, 0, f"error: {task}: {why}", limited=limited)
-    # the manifest's key: for a notice with attachments its bundle's (``Job.key``), as on success
-    sha = (task.key if isinstance(task, Job) else None) or hashlib.sha256(task.data).hexdigest()
+    # a page's failure is its file's: the driver keeps it under the file's key
+    sha = task.manifest_key() if isinstance(task, Job) else hashlib.sha256(task.data).hexdigest()
     return Outcome(task.path, sha, None, 0, 0, f"error: {task.path}: {why}", limited=limited)
