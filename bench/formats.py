@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -73,28 +74,32 @@ def _loader(d: bytes) -> int:
     return len(pdf.read(d, path="bench.pdf", sha256="", suffix=".pdf").pages)
 
 
+def _loader_with(module: Any, name: str, value: Any) -> Callable[[bytes], int]:
+    """The loader with ``module.name`` replaced while it reads."""
+
+    def run(d: bytes) -> int:
+        real = getattr(module, name)
+        setattr(module, name, value)
+        try:
+            return _loader(d)
+        finally:
+            setattr(module, name, real)
+
+    return run
+
+
 def _loader_plumber_tables(d: bytes) -> int:
     """The loader with every table page left to pdfplumber, as before ``pdf_tables``."""
     from pipeline.load import pdf_tables
 
-    real = pdf_tables.find_tables
-    pdf_tables.find_tables = lambda *args: None  # type: ignore[assignment]
-    try:
-        return _loader(d)
-    finally:
-        pdf_tables.find_tables = real
+    return _loader_with(pdf_tables, "find_tables", lambda *args: None)(d)
 
 
 def _loader_ctypes_boxes(d: bytes) -> int:
     """The loader with the characters' boxes read by ctypes, as where ``_charboxes.c`` is not built."""
     from pipeline.load import pdf_lines
 
-    real = pdf_lines._native_boxes
-    pdf_lines._native_boxes = lambda: None  # type: ignore[assignment]
-    try:
-        return _loader(d)
-    finally:
-        pdf_lines._native_boxes = real
+    return _loader_with(pdf_lines, "_native_boxes", lambda: None)(d)
 
 
 def main() -> None:

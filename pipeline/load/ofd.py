@@ -361,9 +361,8 @@ def _warnings(
         elif note in unusable:
             out.append(unusable[note])
         else:
-            from pipeline.load.ocr import (
-                LOW_CONFIDENCE,
-            )  # only once a scan was read: a text OFD never needs it
+            # imported only once a scan was read: a text OFD never needs the OCR module
+            from pipeline.load.ocr import LOW_CONFIDENCE
 
             if (score := readings[note].ocr.confidence) < LOW_CONFIDENCE:
                 out.append(f"page {scans[note].page}: low OCR confidence ({score:.2f})")
